@@ -1,7 +1,50 @@
 package io.cowkv.server.bootstrap;
 
+import io.cowkv.server.config.ConfigException;
+import io.cowkv.server.config.ConfigLoader;
+import io.cowkv.server.config.ServerConfig;
+
+/**
+ * Entry point: {@code cowkv-server [/path/to/cowkv.conf] [--name value ...]}, as redis-server.
+ * Exit status 1 when the configuration is refused or the port cannot be bound.
+ */
 public final class Main {
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("placeholder");
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v"))) {
+            System.out.println("CowKV server v=" + io.cowkv.server.command.server.CowkvVersion.VERSION
+                    + " redis-compatible=" + io.cowkv.server.command.server.CowkvVersion.REDIS_COMPATIBLE);
+            return;
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("Usage: cowkv-server [/path/to/cowkv.conf] [options]\n"
+                    + "       cowkv-server - (read config from stdin)\n"
+                    + "       cowkv-server -v or --version\n"
+                    + "       cowkv-server -h or --help\n\n"
+                    + "Examples:\n"
+                    + "       cowkv-server (run the server with default config)\n"
+                    + "       cowkv-server /etc/cowkv/7000.conf\n"
+                    + "       cowkv-server --port 7777\n"
+                    + "       cowkv-server /etc/mycowkv.conf --loglevel verbose --save \"\"\n");
+            return;
+        }
+        ServerConfig config;
+        try {
+            config = ConfigLoader.load(args);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CowKvServer server = new CowKvServer(config);
+        try {
+            server.start();
+        } catch (Exception e) {
+            ServerLog.warning(e.getMessage());
+            server.stop();
+            System.exit(1);
+        }
     }
 }

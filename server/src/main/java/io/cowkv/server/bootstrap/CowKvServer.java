@@ -1,0 +1,217 @@
+package io.cowkv.server.bootstrap;
+
+import io.cowkv.server.command.CommandRegistry;
+import io.cowkv.server.command.Dispatcher;
+import io.cowkv.server.command.ServerContext;
+import io.cowkv.server.command.connection.ClientCommand;
+import io.cowkv.server.command.connection.ConnectionCommands;
+import io.cowkv.server.command.keys.KeyCommands;
+import io.cowkv.server.command.server.CommandCommand;
+import io.cowkv.server.command.server.ConfigCommand;
+import io.cowkv.server.command.server.CowkvVersion;
+import io.cowkv.server.command.server.InfoSections;
+import io.cowkv.server.command.server.ServerCommands;
+import io.cowkv.server.command.string.StringCommands;
+import io.cowkv.server.config.ServerConfig;
+import io.cowkv.server.keyspace.Clock;
+import io.cowkv.server.keyspace.Keyspace;
+import io.cowkv.server.metrics.MemoryReport;
+import io.cowkv.server.metrics.ProcessMemory;
+import io.cowkv.server.net.RespServer;
+import io.cowkv.server.protocol.Errors;
+import io.cowkv.server.snapshot.PersistenceState;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Wires the server together and owns its lifecycle: start (bind, cron), SHUTDOWN and signals.
+ * The only class that knows every layer.
+ */
+public final class CowKvServer {
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final ServerContext context;
+    private final Dispatcher dispatcher;
+    private final RespServer net;
+    private final Throughput throughput;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean signalled = new AtomicBoolean();
+
+    public CowKvServer(ServerConfig config) {
+        this.config = config;
+        this.keyspace = new Keyspace(config.databases(), Clock.SYSTEM);
+        CommandRegistry registry = new CommandRegistry();
+        this.context = new ServerContext(keyspace, config, registry, CowkvVersion.REDIS_COMPATIBLE);
+        new ConnectionCommands(context).register(registry);
+        new ClientCommand(context).register(registry);
+        new ServerCommands(context).register(registry);
+        new ConfigCommand(context).register(registry);
+        new CommandCommand(context).register(registry);
+        new StringCommands(context).register(registry);
+        new KeyCommands(context).register(registry);
+        this.dispatcher = new Dispatcher(context);
+        MemoryReport memory = new HeapMemoryReport(config);
+        dispatcher.writeGuard((spec, session) -> {
+            long max = config.maxmemory();
+            if (max > 0 && spec.is("denyoom") && memory.usedMemory() > max) {
+                return Errors.OOM;
+            }
+            return null;
+        });
+        PersistenceState persistence = new PersistenceState(() -> context.stats.dirty);
+        this.throughput = new Throughput(context);
+        context.info(new InfoSections(context, memory, persistence, throughput));
+        context.lifecycle(this::shutdownCommand);
+        this.net = new RespServer(context, dispatcher);
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public void start() throws Exception {
+        ServerLog.configure(config.loglevel(), config.logfile());
+        ServerLog.notice("oO0OoO0OoO0Oo CowKV is starting oO0OoO0OoO0Oo");
+        ServerLog.notice("CowKV version=" + CowkvVersion.VERSION + ", redis-compatible=" + CowkvVersion.REDIS_COMPATIBLE
+                + ", bits=64, pid=" + ProcessHandle.current().pid() + ", java=" + System.getProperty("java.version")
+                + ", just started");
+        ServerLog.notice("Configuration loaded");
+        net.start();
+        ServerLog.notice("Running mode=standalone, port=" + net.boundPort() + ", transport=" + net.transport() + ".");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "cowkv-shutdown"));
+        long period = Math.max(1, 1000 / config.hz());
+        net.loop().next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+        ServerLog.notice("Server initialized");
+        ServerLog.notice("Ready to accept connections tcp");
+    }
+
+    public int port() {
+        return net.boundPort();
+    }
+
+    /** serverCron: active expiry and rate sampling, on the keyspace thread. */
+    private void cron() {
+        keyspace.activeExpireCycle();
+        throughput.sample();
+    }
+
+    /** SHUTDOWN [NOSAVE|SAVE]: runs on the keyspace thread; the stop itself happens on another thread. */
+    private String shutdownCommand(Boolean save) {
+        ServerLog.warning("User requested shutdown...");
+        new Thread(() -> {
+            stop();
+            System.exit(0);
+        }, "cowkv-stop").start();
+        return null;
+    }
+
+    private void onSignal() {
+        if (stopped.get() || !signalled.compareAndSet(false, true)) {
+            return;
+        }
+        ServerLog.warning("Received SIGTERM scheduling shutdown...");
+        stop();
+    }
+
+    /** Closes the listeners and connections and ends the event loop; idempotent. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        net.stop();
+        ServerLog.warning("CowKV is now ready to exit, bye bye...");
+    }
+
+    /** Provisional memory figures while the keyspace lives on the Java heap (issue 3 moves it off-heap). */
+    private static final class HeapMemoryReport implements MemoryReport {
+        private final ServerConfig config;
+        private long peak;
+
+        HeapMemoryReport(ServerConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public long usedMemory() {
+            Runtime rt = Runtime.getRuntime();
+            long used = rt.totalMemory() - rt.freeMemory();
+            peak = Math.max(peak, used);
+            return used;
+        }
+
+        @Override
+        public Map<String, Object> fields() {
+            long used = usedMemory();
+            long rss = ProcessMemory.rss();
+            long total = ProcessMemory.totalSystemMemory();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("used_memory", used);
+            m.put("used_memory_human", ProcessMemory.human(used));
+            m.put("used_memory_rss", rss);
+            m.put("used_memory_rss_human", ProcessMemory.human(rss));
+            m.put("used_memory_peak", peak);
+            m.put("used_memory_peak_human", ProcessMemory.human(peak));
+            m.put("used_memory_peak_perc", String.format(java.util.Locale.ROOT, "%.2f%%", peak == 0 ? 0.0 : 100.0 * used / peak));
+            m.put("total_system_memory", total);
+            m.put("total_system_memory_human", ProcessMemory.human(total));
+            m.put("maxmemory", config.maxmemory());
+            m.put("maxmemory_human", ProcessMemory.human(config.maxmemory()));
+            m.put("maxmemory_policy", config.maxmemoryPolicy());
+            m.put("mem_fragmentation_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+            m.put("mem_allocator", "java-heap (provisional)");
+            return m;
+        }
+    }
+
+    /** instantaneous_ops_per_sec and kbps: averages over the last 16 cron samples, as Redis. */
+    private static final class Throughput implements InfoSections.Throughput {
+        private static final int SAMPLES = 16;
+        private final ServerContext ctx;
+        private final long[][] samples = new long[3][SAMPLES];
+        private final long[] last = new long[3];
+        private long lastTime = System.nanoTime();
+        private int idx;
+
+        Throughput(ServerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void sample() {
+            long now = System.nanoTime();
+            long dt = Math.max(1, now - lastTime);
+            long[] cur = {ctx.stats.totalCommandsProcessed, ctx.stats.totalNetInputBytes, ctx.stats.totalNetOutputBytes};
+            for (int i = 0; i < 3; i++) {
+                samples[i][idx] = (cur[i] - last[i]) * 1_000_000_000L / dt;
+                last[i] = cur[i];
+            }
+            lastTime = now;
+            idx = (idx + 1) % SAMPLES;
+        }
+
+        private long avg(int i) {
+            long sum = 0;
+            for (long v : samples[i]) {
+                sum += v;
+            }
+            return sum / SAMPLES;
+        }
+
+        @Override
+        public long opsPerSec() {
+            return avg(0);
+        }
+
+        @Override
+        public double inputKbps() {
+            return avg(1) / 1024.0;
+        }
+
+        @Override
+        public double outputKbps() {
+            return avg(2) / 1024.0;
+        }
+    }
+}

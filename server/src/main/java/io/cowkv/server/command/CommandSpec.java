@@ -1,0 +1,174 @@
+package io.cowkv.server.command;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One row of the command table: Redis's metadata for a command (or a subcommand such as
+ * {@code config|get}) and the handler that runs it. COMMAND, COMMAND INFO/DOCS/COUNT/LIST and the
+ * dispatcher's arity checks all read these rows.
+ *
+ * <p>Arity follows Redis: positive means exactly that many words including the name, negative
+ * means at least that many.
+ */
+public final class CommandSpec {
+    public final String name;
+    public final int arity;
+    public final Set<String> flags;
+    public final int firstKey;
+    public final int lastKey;
+    public final int step;
+    public final String group;
+    public final String summary;
+    public final String since;
+    public final String complexity;
+    public final List<ArgDoc> args;
+    public final CommandHandler handler;
+    private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+    private CommandSpec parent;
+    /** Per-command statistics for INFO commandstats (keyspace thread only). */
+    public final CommandStats stats = new CommandStats();
+
+    private CommandSpec(Builder b) {
+        this.name = b.name;
+        this.arity = b.arity;
+        this.flags = Set.copyOf(b.flags);
+        this.firstKey = b.firstKey;
+        this.lastKey = b.lastKey;
+        this.step = b.step;
+        this.group = b.group;
+        this.summary = b.summary;
+        this.since = b.since;
+        this.complexity = b.complexity;
+        this.args = ArgDoc.parse(b.args);
+        this.handler = b.handler;
+    }
+
+    public static Builder command(String name, int arity) {
+        return new Builder(name.toLowerCase(Locale.ROOT), arity);
+    }
+
+    /** The name used in errors and stats: {@code get}, or {@code config|get} for a subcommand. */
+    public String fullName() {
+        return parent == null ? name : parent.name + "|" + name;
+    }
+
+    public CommandSpec parent() {
+        return parent;
+    }
+
+    public Map<String, CommandSpec> subcommands() {
+        return Collections.unmodifiableMap(subcommands);
+    }
+
+    public CommandSpec subcommand(String lowerName) {
+        return subcommands.get(lowerName);
+    }
+
+    public boolean hasSubcommands() {
+        return !subcommands.isEmpty();
+    }
+
+    public boolean is(String flag) {
+        return flags.contains(flag);
+    }
+
+    public boolean acceptsArity(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    CommandSpec addSubcommand(CommandSpec sub) {
+        sub.parent = this;
+        subcommands.put(sub.name, sub);
+        return this;
+    }
+
+    /** Builder for one table row; see the family classes for examples. */
+    public static final class Builder {
+        private final String name;
+        private final int arity;
+        private final List<String> flags = new ArrayList<>();
+        private int firstKey;
+        private int lastKey;
+        private int step;
+        private String group = "generic";
+        private String summary = "";
+        private String since = "1.0.0";
+        private String complexity = "O(1)";
+        private String args = "";
+        private CommandHandler handler;
+        private final List<CommandSpec> subs = new ArrayList<>();
+
+        private Builder(String name, int arity) {
+            this.name = name;
+            this.arity = arity;
+        }
+
+        public Builder flags(String... f) {
+            flags.addAll(List.of(f));
+            return this;
+        }
+
+        public Builder keys(int first, int last, int step) {
+            this.firstKey = first;
+            this.lastKey = last;
+            this.step = step;
+            return this;
+        }
+
+        public Builder group(String g) {
+            this.group = g;
+            return this;
+        }
+
+        public Builder doc(String summary, String since, String complexity) {
+            this.summary = summary;
+            this.since = since;
+            this.complexity = complexity;
+            return this;
+        }
+
+        public Builder args(String spec) {
+            this.args = spec;
+            return this;
+        }
+
+        public Builder handler(CommandHandler h) {
+            this.handler = h;
+            return this;
+        }
+
+        public Builder sub(CommandSpec s) {
+            subs.add(s);
+            return this;
+        }
+
+        public CommandSpec build() {
+            CommandSpec spec = new CommandSpec(this);
+            for (CommandSpec s : subs) {
+                spec.addSubcommand(s);
+            }
+            return spec;
+        }
+    }
+
+    /** Calls, time and failures of one command (INFO commandstats cmdstat_*). */
+    public static final class CommandStats {
+        public long calls;
+        public long usec;
+        public long rejectedCalls;
+        public long failedCalls;
+
+        public void reset() {
+            calls = 0;
+            usec = 0;
+            rejectedCalls = 0;
+            failedCalls = 0;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.cowkv.server.command;
+
+import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.Errors;
+import io.cowkv.server.protocol.Reply;
+
+/**
+ * Runs one decoded command: finds it in the table, checks arity (and the subcommand for
+ * container commands such as CONFIG), refuses writes when Redis would (OOM, MISCONF), runs the
+ * handler and counts it. Unknown commands and arity errors are answered here and nowhere else.
+ *
+ * <p>Contract: keyspace thread only; writes exactly one top-level reply per call (unless the
+ * client turned replies off, in which case what the handler wrote is dropped).
+ */
+public final class Dispatcher {
+    private final ServerContext server;
+    /** Answers whether writes must be refused: returns the error or null. Set by bootstrap. */
+    private WriteGuard writeGuard = (spec, session) -> null;
+
+    /** Decides whether a write command may run now (maxmemory, failed background save). */
+    public interface WriteGuard {
+        io.cowkv.server.protocol.ErrorReply check(CommandSpec spec, Session session);
+    }
+
+    public Dispatcher(ServerContext server) {
+        this.server = server;
+    }
+
+    public void writeGuard(WriteGuard guard) {
+        this.writeGuard = guard;
+    }
+
+    public void dispatch(Session s, CommandArgs args) {
+        Reply reply = s.reply();
+        int mark = reply.target().writerIndex();
+        int errorsBefore = reply.errors();
+        server.stats.totalCommandsProcessed++;
+        CommandSpec spec = server.commands.lookup(args, 0);
+        if (spec == null) {
+            reply.error(Errors.unknownCommand(args));
+        } else if (spec.hasSubcommands() && args.count() >= 2) {
+            CommandSpec sub = spec.subcommand(args.lower(1));
+            if (sub == null) {
+                reply.error(Errors.unknownSubcommand(args.string(1), spec.name));
+            } else {
+                run(s, sub, args);
+            }
+        } else {
+            run(s, spec, args);
+        }
+        if (reply.errors() != errorsBefore) {
+            server.stats.countError(reply.lastErrorType());
+            if (spec != null && reply.lastErrorRejected()) {
+                spec.stats.rejectedCalls++;
+            }
+        }
+        s.lastInteractionMillis = System.currentTimeMillis();
+        // CLIENT REPLY OFF|SKIP: the reply is produced (for statistics) and then dropped.
+        if (s.replyMode == Session.ReplyMode.OFF || s.skipNext) {
+            if (s.skipNext && s.replyMode != Session.ReplyMode.SKIP) {
+                s.skipNext = false;
+            }
+            reply.target().writerIndex(mark);
+        }
+        if (s.replyMode == Session.ReplyMode.SKIP) {
+            s.replyMode = Session.ReplyMode.ON;
+            s.skipNext = true;
+        }
+    }
+
+    private void run(Session s, CommandSpec spec, CommandArgs args) {
+        Reply reply = s.reply();
+        if (!spec.acceptsArity(args.count())) {
+            reply.rejected(Errors.wrongArity(spec.fullName()));
+            return;
+        }
+        if (spec.is("write") || spec.is("denyoom")) {
+            io.cowkv.server.protocol.ErrorReply refusal = writeGuard.check(spec, s);
+            if (refusal != null) {
+                reply.rejected(refusal);
+                return;
+            }
+        }
+        int errorsBefore = reply.errors();
+        long start = System.nanoTime();
+        spec.handler.execute(s, args);
+        long usec = (System.nanoTime() - start) / 1000;
+        spec.stats.calls++;
+        spec.stats.usec += usec;
+        if (reply.errors() != errorsBefore) {
+            spec.stats.failedCalls++;
+        }
+        s.lastCommand = spec.fullName();
+    }
+}

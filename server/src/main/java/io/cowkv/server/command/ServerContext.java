@@ -1,0 +1,67 @@
+package io.cowkv.server.command;
+
+import io.cowkv.server.config.ServerConfig;
+import io.cowkv.server.keyspace.Keyspace;
+import io.cowkv.server.metrics.ServerStats;
+
+/**
+ * The services command handlers use: keyspace, configuration, clients, statistics and the
+ * server's lifecycle. Built once by bootstrap. Keyspace thread only, except where noted.
+ */
+public final class ServerContext {
+    /** What the server does on SHUTDOWN; implemented by bootstrap. */
+    public interface Lifecycle {
+        /**
+         * Stops the server. {@code save}: null = save if save points exist, true = SAVE, false = NOSAVE.
+         * Returns an error text when the shutdown is refused (e.g. the save failed), else null.
+         */
+        String shutdown(Boolean save);
+    }
+
+    public final Keyspace keyspace;
+    public final ServerConfig config;
+    public final ClientRegistry clients = new ClientRegistry();
+    public final ServerStats stats = new ServerStats();
+    public final CommandRegistry commands;
+    public final String runId;
+    public final long startMillis;
+    public final String version;
+    private Lifecycle lifecycle = save -> "ERR shutdown not available";
+    private InfoSource info;
+
+    public ServerContext(Keyspace keyspace, ServerConfig config, CommandRegistry commands, String version) {
+        this.keyspace = keyspace;
+        this.config = config;
+        this.commands = commands;
+        this.version = version;
+        this.startMillis = System.currentTimeMillis();
+        byte[] rnd = new byte[20];
+        new java.security.SecureRandom().nextBytes(rnd);
+        StringBuilder sb = new StringBuilder();
+        for (byte b : rnd) {
+            sb.append(String.format("%02x", b & 0xff));
+        }
+        this.runId = sb.toString();
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public void lifecycle(Lifecycle l) {
+        this.lifecycle = l;
+    }
+
+    /** Produces INFO text for a list of section names (lower case; "default", "all", "everything"). */
+    public interface InfoSource {
+        String info(java.util.List<String> sections);
+    }
+
+    public InfoSource info() {
+        return info;
+    }
+
+    public void info(InfoSource source) {
+        this.info = source;
+    }
+}

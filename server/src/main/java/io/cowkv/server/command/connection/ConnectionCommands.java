@@ -1,0 +1,146 @@
+package io.cowkv.server.command.connection;
+
+import io.cowkv.server.command.CommandRegistry;
+import io.cowkv.server.command.CommandSpec;
+import io.cowkv.server.command.ServerContext;
+import io.cowkv.server.command.Session;
+import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.Errors;
+import io.cowkv.server.protocol.Reply;
+
+import static io.cowkv.server.command.CommandSpec.command;
+
+/** The connection family: PING ECHO QUIT HELLO SELECT RESET. CLIENT lives in {@link ClientCommand}. */
+public final class ConnectionCommands {
+    private final ServerContext server;
+    private final long[] num = new long[1];
+
+    public ConnectionCommands(ServerContext server) {
+        this.server = server;
+    }
+
+    public void register(CommandRegistry r) {
+        r.register(command("ping", -1).flags("fast", "stale", "loading").group("connection")
+                .doc("Returns the server's liveliness response.", "1.0.0", "O(1)")
+                .args("[message:string]").handler(this::ping).build());
+        r.register(command("echo", 2).flags("fast", "stale", "loading").group("connection")
+                .doc("Returns the given string.", "1.0.0", "O(1)")
+                .args("message:string").handler(this::echo).build());
+        r.register(command("quit", -1).flags("noscript", "stale", "loading", "fast", "allow_busy").group("connection")
+                .doc("Closes the connection.", "1.0.0", "O(1)").handler(this::quit).build());
+        r.register(command("hello", -1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
+                .group("connection")
+                .doc("Handshakes with the Redis server.", "6.0.0", "O(1)")
+                .args("[protover:integer [AUTH username:string password:string] [SETNAME clientname:string]]")
+                .handler(this::hello).build());
+        r.register(command("select", 2).flags("loading", "stale", "fast").group("connection")
+                .doc("Changes the selected database.", "1.0.0", "O(1)")
+                .args("index:integer").handler(this::select).build());
+        r.register(command("reset", 1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
+                .group("connection")
+                .doc("Resets the connection.", "6.2.0", "O(1)").handler(this::reset).build());
+    }
+
+    private void ping(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        if (a.count() > 2) {
+            r.error(Errors.wrongArity("ping"));
+        } else if (a.count() == 2) {
+            r.bulk(a.data(), a.offset(1), a.length(1));
+        } else {
+            r.simple("PONG");
+        }
+    }
+
+    private void echo(Session s, CommandArgs a) {
+        s.reply().bulk(a.data(), a.offset(1), a.length(1));
+    }
+
+    private void quit(Session s, CommandArgs a) {
+        s.reply().ok();
+        s.closeAfterReply = true;
+    }
+
+    private void select(Session s, CommandArgs a) {
+        if (!a.parseLong(1, num) || num[0] < Integer.MIN_VALUE || num[0] > Integer.MAX_VALUE) {
+            s.reply().error(Errors.INVALID_DB_INDEX);
+            return;
+        }
+        if (num[0] < 0 || num[0] >= server.keyspace.databases()) {
+            s.reply().error(Errors.DB_INDEX_RANGE);
+            return;
+        }
+        s.db = (int) num[0];
+        s.reply().ok();
+    }
+
+    private void reset(Session s, CommandArgs a) {
+        s.db = 0;
+        s.name = "";
+        s.reply().protocol(2);
+        s.replyMode = Session.ReplyMode.ON;
+        s.skipNext = false;
+        s.noEvict = false;
+        s.noTouch = false;
+        s.reply().simple("RESET");
+    }
+
+    private void hello(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        int ver = r.protocol();
+        int i = 1;
+        if (a.count() >= 2) {
+            if (!a.parseLong(1, num)) {
+                r.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (num[0] < 2 || num[0] > 3) {
+                r.error(Errors.NOPROTO);
+                return;
+            }
+            ver = (int) num[0];
+            i = 2;
+        }
+        String newName = null;
+        for (; i < a.count(); i++) {
+            int left = a.count() - i - 1;
+            if (a.is(i, "auth") && left >= 2) {
+                // No ACL users: the default user has no password (nopass), as a fresh Redis.
+                if (!a.string(i + 1).equals("default")) {
+                    r.error("WRONGPASS invalid username-password pair or user is disabled.");
+                    return;
+                }
+                i += 2;
+            } else if (a.is(i, "setname") && left >= 1) {
+                newName = a.string(i + 1);
+                if (!ClientCommand.validName(newName)) {
+                    r.error(ClientCommand.BAD_NAME);
+                    return;
+                }
+                i++;
+            } else {
+                r.error("ERR Syntax error in HELLO option '" + a.string(i) + "'");
+                return;
+            }
+        }
+        if (newName != null) {
+            s.name = newName;
+        }
+        r.protocol(ver);
+        r.map(7);
+        r.bulk("server");
+        r.bulk("redis");
+        r.bulk("version");
+        r.bulk(server.version);
+        r.bulk("proto");
+        r.integer(ver);
+        r.bulk("id");
+        r.integer(s.id);
+        r.bulk("mode");
+        r.bulk("standalone");
+        r.bulk("role");
+        r.bulk("master");
+        r.bulk("modules");
+        r.array(0);
+    }
+}

@@ -1,0 +1,158 @@
+package io.cowkv.server.command.server;
+
+import io.cowkv.server.command.CommandRegistry;
+import io.cowkv.server.command.CommandSpec;
+import io.cowkv.server.command.ServerContext;
+import io.cowkv.server.command.Session;
+import io.cowkv.server.config.ConfigException;
+import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.Reply;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import static io.cowkv.server.command.CommandSpec.command;
+
+/** CONFIG GET / SET / RESETSTAT / HELP over {@link io.cowkv.server.config.ServerConfig}. */
+public final class ConfigCommand {
+    private final ServerContext server;
+    private final List<Runnable> resetters = new ArrayList<>();
+
+    public ConfigCommand(ServerContext server) {
+        this.server = server;
+    }
+
+    /** Adds something CONFIG RESETSTAT resets (stats owned by other layers). */
+    public void onResetStat(Runnable r) {
+        resetters.add(r);
+    }
+
+    public void register(CommandRegistry r) {
+        r.register(command("config", -2).group("server").doc("A container for server configuration commands.", "2.0.0", "Depends on subcommand.")
+                .sub(sub("get", -3, "Returns the effective values of configuration parameters.", "2.0.0",
+                        "parameter:string ...", this::get).build())
+                .sub(command("set", -4).flags("admin", "noscript", "loading", "stale").group("server")
+                        .doc("Sets configuration parameters in-flight.", "2.0.0", "O(N) when N is the number of configuration parameters provided")
+                        .args("(parameter:string value:string) ...").handler(this::set).build())
+                .sub(sub("resetstat", 2, "Resets the server's statistics.", "2.0.0", "", this::resetstat).build())
+                .sub(sub("rewrite", 2, "Persists the effective configuration to file.", "2.8.0", "", this::rewrite).build())
+                .sub(sub("help", 2, "Returns helpful text about the different subcommands.", "5.0.0", "", this::help).build())
+                .build());
+    }
+
+    private static CommandSpec.Builder sub(String name, int arity, String summary, String since, String args,
+                                           io.cowkv.server.command.CommandHandler h) {
+        return command(name, arity).flags("admin", "noscript", "loading", "stale").group("server")
+                .doc(summary, since, "O(N) when N is the number of configuration parameters provided").args(args).handler(h);
+    }
+
+    private void get(Session s, CommandArgs a) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (int i = 2; i < a.count(); i++) {
+            String pattern = a.string(i).toLowerCase(Locale.ROOT);
+            for (String name : server.config.names()) {
+                if (!found.containsKey(name) && Glob.matches(pattern, name, true)) {
+                    found.put(name, server.config.get(name));
+                }
+            }
+        }
+        Reply r = s.reply();
+        r.map(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            r.bulk(e.getKey());
+            r.bulk(e.getValue());
+        }
+    }
+
+    private void set(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        if ((a.count() - 2) % 2 != 0) {
+            r.error("ERR wrong number of arguments for 'config|set' command");
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 2; i < a.count(); i += 2) {
+            String name = a.string(i).toLowerCase(Locale.ROOT);
+            if (!server.config.has(name)) {
+                r.error("ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(i) + "'");
+                return;
+            }
+            if (!seen.add(name)) {
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - duplicate parameter");
+                return;
+            }
+            if (!server.config.isMutable(name)) {
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
+                return;
+            }
+            pairs.add(new String[]{name, a.string(i + 1)});
+        }
+        // All or nothing, as Redis 7: apply, and restore the old values if one fails.
+        List<String[]> applied = new ArrayList<>();
+        for (String[] p : pairs) {
+            String old = server.config.get(p[0]);
+            try {
+                if (p[0].equals("dir")) {
+                    server.config.setDir(p[1]);
+                } else {
+                    server.config.set(p[0], p[1], false);
+                }
+                applied.add(new String[]{p[0], old});
+            } catch (ConfigException e) {
+                for (String[] undo : applied) {
+                    try {
+                        server.config.set(undo[0], undo[1], false);
+                    } catch (ConfigException ignored) {
+                        // the old value was valid before; cannot fail
+                    }
+                }
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + p[0] + "') - " + e.getMessage());
+                return;
+            }
+        }
+        r.ok();
+    }
+
+    private void resetstat(Session s, CommandArgs a) {
+        server.stats.reset();
+        server.keyspace.stats().reset();
+        for (CommandSpec spec : server.commands.all()) {
+            spec.stats.reset();
+            for (CommandSpec sub : spec.subcommands().values()) {
+                sub.stats.reset();
+            }
+        }
+        resetters.forEach(Runnable::run);
+        s.reply().ok();
+    }
+
+    private void rewrite(Session s, CommandArgs a) {
+        s.reply().error("ERR The server is running without a config file");
+    }
+
+    private void help(Session s, CommandArgs a) {
+        String[] lines = {
+            "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+            "HELP",
+            "    Print this help."};
+        Reply r = s.reply();
+        r.array(lines.length);
+        for (String l : lines) {
+            r.simple(l);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.cowkv.server.config;
+
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * One configuration parameter: its Redis name, whether CONFIG SET may change it at run time,
+ * and how its value is parsed and shown. Values are held in the parameter itself.
+ */
+abstract class Param {
+    final String name;
+    final boolean mutable;
+    Consumer<Param> onChange = p -> { };
+
+    Param(String name, boolean mutable) {
+        this.name = name;
+        this.mutable = mutable;
+    }
+
+    /** The value as CONFIG GET shows it. */
+    abstract String show();
+
+    /** Parses and stores a value; the exception message is Redis's reason text. */
+    abstract void parse(String value) throws ConfigException;
+
+    static final class IntParam extends Param {
+        long value;
+        final long min;
+        final long max;
+
+        IntParam(String name, boolean mutable, long def, long min, long max) {
+            super(name, mutable);
+            this.value = def;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        String show() {
+            return Long.toString(value);
+        }
+
+        @Override
+        void parse(String s) throws ConfigException {
+            long v;
+            try {
+                v = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("argument couldn't be parsed into an integer");
+            }
+            if (v < min || v > max) {
+                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            value = v;
+        }
+    }
+
+    static final class MemoryParam extends Param {
+        long value;
+        final long min;
+        final long max;
+
+        MemoryParam(String name, boolean mutable, long def, long min, long max) {
+            super(name, mutable);
+            this.value = def;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        String show() {
+            return Long.toString(value);
+        }
+
+        @Override
+        void parse(String s) throws ConfigException {
+            long v = parseMemory(s);
+            if (v < 0) {
+                throw new ConfigException("argument must be a memory value");
+            }
+            if (v < min || v > max) {
+                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            value = v;
+        }
+
+        /** Redis's memtoull: plain bytes or with k/kb/m/mb/g/gb (case-insensitive); -1 when invalid. */
+        static long parseMemory(String s) {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            long mul = 1;
+            String[][] units = {{"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"},
+                {"k", "1000"}, {"m", "1000000"}, {"g", "1000000000"}, {"b", "1"}};
+            for (String[] u : units) {
+                if (t.endsWith(u[0])) {
+                    mul = Long.parseLong(u[1]);
+                    t = t.substring(0, t.length() - u[0].length());
+                    break;
+                }
+            }
+            if (t.isEmpty()) {
+                return -1;
+            }
+            for (int i = 0; i < t.length(); i++) {
+                if (!Character.isDigit(t.charAt(i))) {
+                    return -1;
+                }
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(t), mul);
+            } catch (ArithmeticException | NumberFormatException e) {
+                return -1;
+            }
+        }
+    }
+
+    static final class BoolParam extends Param {
+        boolean value;
+
+        BoolParam(String name, boolean mutable, boolean def) {
+            super(name, mutable);
+            this.value = def;
+        }
+
+        @Override
+        String show() {
+            return value ? "yes" : "no";
+        }
+
+        @Override
+        void parse(String s) throws ConfigException {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            if (t.equals("yes")) {
+                value = true;
+            } else if (t.equals("no")) {
+                value = false;
+            } else {
+                throw new ConfigException("argument must be 'yes' or 'no'");
+            }
+        }
+    }
+
+    static final class EnumParam extends Param {
+        String value;
+        final String[] allowed;
+
+        EnumParam(String name, boolean mutable, String def, String... allowed) {
+            super(name, mutable);
+            this.value = def;
+            this.allowed = allowed;
+        }
+
+        @Override
+        String show() {
+            return value;
+        }
+
+        @Override
+        void parse(String s) throws ConfigException {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(t)) {
+                    value = a;
+                    return;
+                }
+            }
+            throw new ConfigException("argument(s) must be one of the following: " + String.join(", ", allowed));
+        }
+    }
+
+    static class StringParam extends Param {
+        String value;
+
+        StringParam(String name, boolean mutable, String def) {
+            super(name, mutable);
+            this.value = def;
+        }
+
+        @Override
+        String show() {
+            return value;
+        }
+
+        @Override
+        void parse(String s) {
+            value = s;
+        }
+    }
+}

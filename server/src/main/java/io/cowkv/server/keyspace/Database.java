@@ -1,0 +1,231 @@
+package io.cowkv.server.keyspace;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One of the numbered databases: a dictionary of keys with lazy expiry.
+ *
+ * <p>Provisional on-heap implementation (issue 3 moves keys and values into the paged arena
+ * behind this same API). Contract: confined to the keyspace thread; key and value slices passed
+ * in are copied when stored, never retained.
+ */
+public final class Database {
+    private final int id;
+    private final KeyspaceStats stats;
+    private final Clock clock;
+    private final HashMap<Key, Entry> dict = new HashMap<>();
+    private final Key.Probe probe = new Key.Probe();
+    private long expires;
+
+    Database(int id, KeyspaceStats stats, Clock clock) {
+        this.id = id;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public long size() {
+        return dict.size();
+    }
+
+    /** Number of keys with an expire time. */
+    public long expires() {
+        return expires;
+    }
+
+    /**
+     * Finds a live key for reading, deleting it first if its time has passed (lazy expiry), and
+     * counts a keyspace hit or miss. Returns null when absent.
+     */
+    public Entry lookupRead(byte[] k, int off, int len) {
+        Entry e = lookup(k, off, len);
+        if (e == null) {
+            stats.keyspaceMisses++;
+        } else {
+            stats.keyspaceHits++;
+        }
+        return e;
+    }
+
+    /** Finds a live key (lazy expiry applied) without touching hit/miss statistics. */
+    public Entry lookup(byte[] k, int off, int len) {
+        probe.set(k, off, len);
+        Entry e = dict.get(probe);
+        if (e == null) {
+            return null;
+        }
+        if (e.expireAt != Entry.NO_EXPIRE && e.expireAt <= clock.millis()) {
+            dict.remove(probe);
+            expires--;
+            stats.expiredKeys++;
+            return null;
+        }
+        e.lastAccess = clock.millis();
+        return e;
+    }
+
+    public Entry lookup(byte[] k) {
+        return lookup(k, 0, k.length);
+    }
+
+    /** Stores a string value, replacing any value of any type; clears the TTL unless {@code keepTtl}. */
+    public Entry setString(byte[] k, int off, int len, Object value, boolean keepTtl) {
+        probe.set(k, off, len);
+        Entry e = dict.get(probe);
+        if (e == null) {
+            e = new Entry(ValueType.STRING, value);
+            dict.put(new Key(copy(k, off, len)), e);
+        } else {
+            e.type = ValueType.STRING;
+            e.value = value;
+            if (!keepTtl && e.expireAt != Entry.NO_EXPIRE) {
+                e.expireAt = Entry.NO_EXPIRE;
+                expires--;
+            }
+        }
+        e.lastAccess = clock.millis();
+        return e;
+    }
+
+    /** Adds a new key with any value; the key must not exist. */
+    public Entry add(byte[] key, ValueType type, Object value, long expireAt) {
+        Entry e = new Entry(type, value);
+        e.lastAccess = clock.millis();
+        dict.put(new Key(key.clone()), e);
+        setExpire(e, expireAt);
+        return e;
+    }
+
+    /** Sets (or with {@link Entry#NO_EXPIRE} removes) the absolute expire time of a stored entry. */
+    public void setExpire(Entry e, long expireAt) {
+        if (e.expireAt == Entry.NO_EXPIRE && expireAt != Entry.NO_EXPIRE) {
+            expires++;
+        } else if (e.expireAt != Entry.NO_EXPIRE && expireAt == Entry.NO_EXPIRE) {
+            expires--;
+        }
+        e.expireAt = expireAt;
+    }
+
+    /** Deletes a key; returns true when it existed (and was not expired). */
+    public boolean delete(byte[] k, int off, int len) {
+        if (lookup(k, off, len) == null) {
+            return false;
+        }
+        Entry e = dict.remove(probe);
+        if (e.expireAt != Entry.NO_EXPIRE) {
+            expires--;
+        }
+        return true;
+    }
+
+    public boolean delete(byte[] k) {
+        return delete(k, 0, k.length);
+    }
+
+    public void clear() {
+        dict.clear();
+        expires = 0;
+    }
+
+    /** A random live key or null (expired keys met on the way are deleted, as Redis does). */
+    public byte[] randomKey() {
+        for (int attempt = 0; attempt < 100 && !dict.isEmpty(); attempt++) {
+            int skip = ThreadLocalRandom.current().nextInt(dict.size());
+            Iterator<Key> it = dict.keySet().iterator();
+            for (int i = 0; i < skip; i++) {
+                it.next();
+            }
+            byte[] k = it.next().toBytes();
+            if (lookup(k) != null) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Snapshot of all live keys (for KEYS and SCAN on the provisional store). */
+    public List<byte[]> keys() {
+        long now = clock.millis();
+        List<byte[]> out = new ArrayList<>(dict.size());
+        for (Map.Entry<Key, Entry> me : dict.entrySet()) {
+            Entry e = me.getValue();
+            if (e.expireAt == Entry.NO_EXPIRE || e.expireAt > now) {
+                out.add(me.getKey().toBytes());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Active expiry: samples up to {@code samples} keys with a TTL and deletes the expired ones.
+     * Returns the number deleted.
+     */
+    public int expireSample(int samples) {
+        if (expires == 0) {
+            return 0;
+        }
+        long now = clock.millis();
+        int deleted = 0;
+        int seen = 0;
+        Iterator<Map.Entry<Key, Entry>> it = dict.entrySet().iterator();
+        while (it.hasNext() && seen < samples) {
+            Entry e = it.next().getValue();
+            if (e.expireAt == Entry.NO_EXPIRE) {
+                continue;
+            }
+            seen++;
+            if (e.expireAt <= now) {
+                it.remove();
+                expires--;
+                stats.expiredKeys++;
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Average remaining TTL in ms of a sample of keys with expires (INFO keyspace avg_ttl). */
+    public long averageTtl() {
+        if (expires == 0) {
+            return 0;
+        }
+        long now = clock.millis();
+        long sum = 0;
+        int n = 0;
+        for (Entry e : dict.values()) {
+            if (e.expireAt != Entry.NO_EXPIRE && e.expireAt > now) {
+                sum += e.expireAt - now;
+                if (++n == 1000) {
+                    break;
+                }
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    /** Moves all content of {@code other} into this database and vice versa (SWAPDB). */
+    void swapContent(Database other) {
+        HashMap<Key, Entry> mine = new HashMap<>(dict);
+        dict.clear();
+        dict.putAll(other.dict);
+        other.dict.clear();
+        other.dict.putAll(mine);
+        long e = expires;
+        expires = other.expires;
+        other.expires = e;
+    }
+
+    private static byte[] copy(byte[] b, int off, int len) {
+        byte[] c = new byte[len];
+        System.arraycopy(b, off, c, 0, len);
+        return c;
+    }
+}
