@@ -21,20 +21,35 @@ public final class DoubleFormat {
         return formatG17(d);
     }
 
-    /** C's {@code %.17g}. */
+    /** C's {@code %.17g}, computed from the exact binary value (as glibc does). */
     static String formatG17(double d) {
         if (d == 0) {
             return (1 / d < 0) ? "-0" : "0";
         }
-        String s = String.format("%.16e", d); // 17 significant digits
-        int e = s.indexOf('e');
-        int exp = Integer.parseInt(s.substring(e + 1));
+        BigDecimal bd = new BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        int exp = bd.precision() - bd.scale() - 1;
         if (exp < -4 || exp >= 17) {
-            String mant = stripZeros(s.substring(0, e));
-            String es = (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-            return mant + "e" + es;
+            String digits = bd.unscaledValue().abs().toString();
+            int end = digits.length();
+            while (end > 1 && digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            StringBuilder sb = new StringBuilder();
+            if (bd.signum() < 0) {
+                sb.append('-');
+            }
+            sb.append(digits.charAt(0));
+            if (end > 1) {
+                sb.append('.').append(digits, 1, end);
+            }
+            sb.append('e').append(exp < 0 ? '-' : '+');
+            int a = Math.abs(exp);
+            if (a < 10) {
+                sb.append('0');
+            }
+            return sb.append(a).toString();
         }
-        String plain = new BigDecimal(d).round(new java.math.MathContext(17)).toPlainString();
+        String plain = bd.toPlainString();
         return plain.contains(".") ? stripZeros(plain) : plain;
     }
 
