@@ -27,8 +27,46 @@ public final class Entry {
         return expireAt;
     }
 
-    public Object value() {
+    /** Raw value (provisional store only; commands use the accessors below). */
+    Object value() {
         return value;
+    }
+
+    /** True when the string value is held as an integer (Redis's "int" encoding). */
+    public boolean isInt() {
+        return value instanceof Long;
+    }
+
+    /** The integer of an int-encoded string. */
+    public long longValue() {
+        return (Long) value;
+    }
+
+    /** Length in bytes of the string value (the decimal length for int-encoded values). */
+    public int stringLength() {
+        return value instanceof Long ? io.cowkv.server.protocol.Numbers.digits((Long) value) : ((byte[]) value).length;
+    }
+
+    /** A copy of the string value's bytes. */
+    public byte[] stringBytes() {
+        if (value instanceof Long) {
+            return Long.toString((Long) value).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return ((byte[]) value).clone();
+    }
+
+    /** Streams the string value's bytes (not for int-encoded values). */
+    public void writeString(ByteSink sink) {
+        byte[] b = (byte[]) value;
+        sink.bytes(b, 0, b.length);
+    }
+
+    /** Redis's OBJECT ENCODING name for the value. */
+    public String encoding() {
+        if (value instanceof Long) {
+            return "int";
+        }
+        return ((byte[]) value).length <= 44 ? "embstr" : "raw";
     }
 
     public long lastAccess() {
