@@ -16,18 +16,20 @@ import java.util.List;
 public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir) {
+    private RedisServerProcess(int port, Path dir, List<String> extraArgs) {
         this.port = port;
         this.dir = dir;
+        this.extraArgs = extraArgs;
     }
 
     /** Starts redis-server, or skips the test (assumption) when it is not installed. */
-    public static RedisServerProcess start() throws IOException, InterruptedException {
+    public static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
         assumeTrue(redisServerPath() != null,
                 "redis-server is not on PATH: install the Debian package 'redis-server' to run the client tests against a real Redis");
-        RedisServerProcess p = new RedisServerProcess(freePort(), Files.createTempDirectory("cowkv-client-redis"));
+        RedisServerProcess p = new RedisServerProcess(freePort(), Files.createTempDirectory("cowkv-client-redis"), List.of(extraArgs));
         p.launch();
         return p;
     }
@@ -52,6 +54,7 @@ public final class RedisServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(redisServerPath(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--daemonize", "no", "--loglevel", "warning"));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -18,13 +18,19 @@ import picocli.CommandLine.Option;
  * two side by side. Exit codes: 0 success, 1 the scenario could not run (unreachable server, no
  * BGSAVE, ...), 2 bad arguments.
  */
-@Command(name = "cowkv-load", mixinStandardHelpOptions = true, version = "cowkv-load 0.1",
+@Command(name = "cowkv-load", version = "cowkv-load 0.1",
         sortOptions = false,
         description = {
             "Fills N keys, runs a write workload without a save (baseline), then BGSAVE with the same workload until the "
                     + "save ends, sampling INFO persistence/memory/stats. Writes report.txt, report.json and report.html.",
         })
 public final class Main implements Callable<Integer> {
+
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "print the version and exit")
+    boolean versionRequested;
 
     @Option(names = {"-h", "--host"}, description = "server host (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
     String host;
@@ -109,7 +115,7 @@ public final class Main implements Callable<Integer> {
         cl.setErr(new PrintWriter(stderr, true));
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof LoadException) {
-                stderr.println();
+                if (!m.quiet) stderr.println();
                 stderr.println("cowkv-load: " + ex.getMessage());
                 return 1;
             }
@@ -120,8 +126,11 @@ public final class Main implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private void check(boolean ok, String message) {
-        if (!ok) throw new CommandLine.ParameterException(new CommandLine(this), message);
+        if (!ok) throw new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     @Override
