@@ -101,6 +101,7 @@ public final class LoadGenerator {
         boolean timerArmed;
         boolean exhausted;
         boolean finished;
+        boolean pumping;
 
         Sender(RedisConnection conn, int depth, double rate, OpSource source, SplittableRandom rnd) {
             this.conn = conn;
@@ -118,6 +119,17 @@ public final class LoadGenerator {
 
         /** On the event loop: issue as many commands as the window and the schedule allow. */
         void pump() {
+            if (pumping) return; // re-entered from a reply completed synchronously: the outer loop goes on
+            pumping = true;
+            try {
+                pumpLoop();
+            } finally {
+                pumping = false;
+            }
+            maybeFinish();
+        }
+
+        private void pumpLoop() {
             while (!stopped && !exhausted && inflight < depth) {
                 long intended;
                 if (limiter != null) {
@@ -144,7 +156,6 @@ public final class LoadGenerator {
                 final boolean w = op.write;
                 conn.send(op.args).whenComplete((r, err) -> done(t0, w, err));
             }
-            maybeFinish();
         }
 
         void done(long intended, boolean write, Throwable err) {
@@ -156,6 +167,8 @@ public final class LoadGenerator {
             if (err != null) {
                 errors.increment();
                 firstError.compareAndSet(null, err.getMessage());
+                // a broken connection fails every later command at once: this sender stops
+                if (err instanceof io.cowkv.client.RedisConnectionException) exhausted = true;
             }
             if (loop.inEventLoop()) pump();
             else loop.execute(this::pump);

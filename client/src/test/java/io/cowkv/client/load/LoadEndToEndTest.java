@@ -63,6 +63,24 @@ class LoadEndToEndTest {
     }
 
     @Test
+    void generatorStopsCleanlyWhenTheServerDies() throws Exception {
+        RedisServerProcess a = RedisServerProcess.start();
+        try (var c = io.cowkv.client.RedisClient.create(io.cowkv.client.ClientOptions.builder().port(a.port()).connections(2).build())) {
+            List<io.cowkv.client.RedisConnection> conns = List.of(c.connection(0).join(), c.connection(1).join());
+            LoadGenerator gen = new LoadGenerator(conns, 8, 0,
+                    LoadGenerator.workload(new KeyDistribution.Uniform(1000), 1.0, new byte[16], "k:"), 1, new org.HdrHistogram.Recorder(3));
+            gen.start();
+            while (gen.ops() < 1000) Thread.sleep(5);
+            a.kill();
+            gen.idle().get(20, java.util.concurrent.TimeUnit.SECONDS); // every sender stops, nothing hangs
+            assertThat(gen.errors()).isPositive();
+            assertThat(gen.firstError()).contains("127.0.0.1:" + a.port());
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
     void skipFillOnAnEmptyServerIsAClearError(@TempDir Path tmp) throws Exception {
         try (RedisServerProcess a = RedisServerProcess.start()) {
             Run r = run("--port", "" + a.port(), "--skip-fill", "--baseline-seconds", "0", "-o", tmp.toString(), "-q");
