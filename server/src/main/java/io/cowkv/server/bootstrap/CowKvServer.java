@@ -51,7 +51,10 @@ public final class CowKvServer {
         new ConfigCommand(context).register(registry);
         new CommandCommand(context).register(registry);
         new StringCommands(context).register(registry);
+        new io.cowkv.server.command.string.LcsCommand(context).register(registry);
         new KeyCommands(context).register(registry);
+        new io.cowkv.server.command.keys.ExpireCommands(context).register(registry);
+        new io.cowkv.server.command.keys.ObjectCommand(context).register(registry);
         this.dispatcher = new Dispatcher(context);
         MemoryReport memory = new HeapMemoryReport(config);
         dispatcher.writeGuard((spec, session) -> {

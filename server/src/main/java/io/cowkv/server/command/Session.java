@@ -15,6 +15,7 @@ public final class Session {
     public final String laddr;
     public final long createdMillis;
     private final Reply reply = new Reply();
+    private final ReplySink sink = new ReplySink(reply);
     private final Runnable closer;
     public int db;
     public String name = "";
@@ -44,6 +45,11 @@ public final class Session {
 
     public Reply reply() {
         return reply;
+    }
+
+    /** Writes stored values into this session's reply. */
+    public ReplySink sink() {
+        return sink;
     }
 
     /** Closes the connection now (CLIENT KILL of another client); safe on the keyspace thread. */

@@ -72,12 +72,66 @@ public final class Database {
         return e;
     }
 
+    /** Finds a live key (lazy expiry applied) without updating its access time (OBJECT, SCAN TYPE). */
+    public Entry peek(byte[] k, int off, int len) {
+        probe.set(k, off, len);
+        Entry e = dict.get(probe);
+        if (e != null && e.expireAt != Entry.NO_EXPIRE && e.expireAt <= clock.millis()) {
+            return lookup(k, off, len);
+        }
+        return e;
+    }
+
     public Entry lookup(byte[] k) {
         return lookup(k, 0, k.length);
     }
 
-    /** Stores a string value, replacing any value of any type; clears the TTL unless {@code keepTtl}. */
-    public Entry setString(byte[] k, int off, int len, Object value, boolean keepTtl) {
+    /**
+     * Stores a string value (copied), replacing any value of any type; clears the TTL unless
+     * {@code keepTtl}. Returns the stored entry (valid until the next call on this keyspace).
+     */
+    public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl) {
+        return setString(k, off, len, v, voff, vlen, keepTtl, Entry.AUTO);
+    }
+
+    /**
+     * As above with an explicit encoding choice: {@link Entry#AUTO} (int when the bytes are a
+     * canonical integer, as SET), {@link Entry#NO_INT} (never int, as INCRBYFLOAT results) or
+     * {@link Entry#RAW} (as APPEND and SETRANGE results).
+     */
+    public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl, int mode) {
+        Object value;
+        if (mode == Entry.AUTO) {
+            value = encode(v, voff, vlen);
+        } else {
+            byte[] copy = new byte[vlen];
+            System.arraycopy(v, voff, copy, 0, vlen);
+            value = copy;
+        }
+        Entry e = put(k, off, len, value, keepTtl);
+        e.raw = mode == Entry.RAW;
+        return e;
+    }
+
+    /** Stores an integer as a string value (Redis's "int" encoding). */
+    public Entry setLong(byte[] k, int off, int len, long v, boolean keepTtl) {
+        Entry e = put(k, off, len, v, keepTtl);
+        e.raw = false;
+        return e;
+    }
+
+    private final long[] tmp = new long[1];
+
+    private Object encode(byte[] b, int off, int len) {
+        if (len <= 20 && io.cowkv.server.protocol.Numbers.parseLong(b, off, len, tmp)) {
+            return tmp[0];
+        }
+        byte[] copy = new byte[len];
+        System.arraycopy(b, off, copy, 0, len);
+        return copy;
+    }
+
+    private Entry put(byte[] k, int off, int len, Object value, boolean keepTtl) {
         probe.set(k, off, len);
         Entry e = dict.get(probe);
         if (e == null) {
@@ -95,8 +149,55 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Copies key {@code k}'s value (and TTL) to key {@code dk} in {@code dst}, which may be this
+     * database. Returns false when {@code k} is missing or {@code dk} exists and not {@code replace}.
+     */
+    public boolean copy(byte[] k, Database dst, byte[] dk, boolean replace) {
+        Entry src = lookup(k);
+        if (src == null) {
+            return false;
+        }
+        if (dst.lookup(dk) != null) {
+            if (!replace) {
+                return false;
+            }
+            dst.delete(dk);
+        }
+        Object v = src.value instanceof byte[] ? ((byte[]) src.value).clone() : src.value;
+        dst.add(dk, src.type, v, src.expireAt);
+        return true;
+    }
+
+    /** Renames {@code k} to {@code nk} (overwriting it), keeping value and TTL; false when {@code k} is missing. */
+    public boolean rename(byte[] k, byte[] nk) {
+        Entry src = lookup(k);
+        if (src == null) {
+            return false;
+        }
+        if (java.util.Arrays.equals(k, nk)) {
+            return true;
+        }
+        delete(nk);
+        probe.set(k, 0, k.length);
+        Entry e = dict.remove(probe);
+        dict.put(new Key(nk.clone()), e);
+        return true;
+    }
+
+    /** Moves {@code k} to {@code dst}; false when missing here or present there. */
+    public boolean move(byte[] k, Database dst) {
+        Entry src = lookup(k);
+        if (src == null || dst.lookup(k) != null) {
+            return false;
+        }
+        dst.add(k, src.type, src.value, src.expireAt);
+        delete(k);
+        return true;
+    }
+
     /** Adds a new key with any value; the key must not exist. */
-    public Entry add(byte[] key, ValueType type, Object value, long expireAt) {
+    Entry add(byte[] key, ValueType type, Object value, long expireAt) {
         Entry e = new Entry(type, value);
         e.lastAccess = clock.millis();
         dict.put(new Key(key.clone()), e);

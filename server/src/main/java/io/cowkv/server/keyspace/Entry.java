@@ -7,11 +7,16 @@ package io.cowkv.server.keyspace;
  */
 public final class Entry {
     public static final long NO_EXPIRE = -1;
+    /** String storage modes for {@link Database#setString}. */
+    public static final int AUTO = 0;
+    public static final int NO_INT = 1;
+    public static final int RAW = 2;
 
     ValueType type;
     Object value;
     long expireAt = NO_EXPIRE;
     long lastAccess;
+    boolean raw;
 
     Entry(ValueType type, Object value) {
         this.type = type;
@@ -66,7 +71,7 @@ public final class Entry {
         if (value instanceof Long) {
             return "int";
         }
-        return ((byte[]) value).length <= 44 ? "embstr" : "raw";
+        return !raw && ((byte[]) value).length <= 44 ? "embstr" : "raw";
     }
 
     public long lastAccess() {

@@ -3,37 +3,76 @@ package io.cowkv.server.command.keys;
 import io.cowkv.server.command.CommandRegistry;
 import io.cowkv.server.command.ServerContext;
 import io.cowkv.server.command.Session;
+import io.cowkv.server.command.server.Glob;
 import io.cowkv.server.keyspace.Database;
 import io.cowkv.server.keyspace.Entry;
+
 import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.Errors;
+import io.cowkv.server.protocol.Reply;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.cowkv.server.command.CommandSpec.command;
 
-/** The generic key family: DEL UNLINK EXISTS TYPE. */
+/**
+ * The generic key family: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX COPY
+ * MOVE. Expiry commands are in {@link ExpireCommands}, OBJECT in {@link ObjectCommand}.
+ */
 public final class KeyCommands {
     private final ServerContext server;
+    private final long[] num = new long[1];
 
     public KeyCommands(ServerContext server) {
         this.server = server;
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("del", -2).flags("write").keys(1, -1, 1).group("generic")
+        String g = "generic";
+        r.register(command("del", -2).flags("write").keys(1, -1, 1).group(g)
                 .doc("Deletes one or more keys.", "1.0.0", "O(N) where N is the number of keys that will be removed.")
                 .args("key:key ...").handler(this::del).build());
-        r.register(command("unlink", -2).flags("write", "fast").keys(1, -1, 1).group("generic")
+        r.register(command("unlink", -2).flags("write", "fast").keys(1, -1, 1).group(g)
                 .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1) for each key removed regardless of its size.")
                 .args("key:key ...").handler(this::del).build());
-        r.register(command("exists", -2).flags("readonly", "fast").keys(1, -1, 1).group("generic")
+        r.register(command("exists", -2).flags("readonly", "fast").keys(1, -1, 1).group(g)
                 .doc("Determines whether one or more keys exist.", "1.0.0", "O(N) where N is the number of keys to check.")
                 .args("key:key ...").handler(this::exists).build());
-        r.register(command("type", 2).flags("readonly", "fast").keys(1, 1, 1).group("generic")
+        r.register(command("touch", -2).flags("readonly", "fast").keys(1, -1, 1).group(g)
+                .doc("Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1", "O(N) where N is the number of keys that will be touched.")
+                .args("key:key ...").handler(this::exists).build());
+        r.register(command("type", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
                 .doc("Determines the type of value stored at a key.", "1.0.0", "O(1)")
                 .args("key:key").handler(this::type).build());
+        r.register(command("keys", 2).flags("readonly").group(g)
+                .doc("Returns all key names that match a pattern.", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.")
+                .args("pattern:pattern").handler(this::keys).build());
+        r.register(command("scan", -2).flags("readonly").group(g)
+                .doc("Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
+                .args("cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type:string]").handler(this::scan).build());
+        r.register(command("randomkey", 1).flags("readonly").group(g)
+                .doc("Returns a random key name from the database.", "1.0.0", "O(1)").handler(this::randomkey).build());
+        r.register(command("rename", 3).flags("write").keys(1, 2, 1).group(g)
+                .doc("Renames a key and overwrites the destination.", "1.0.0", "O(1)")
+                .args("key:key newkey:key").handler((s, a) -> rename(s, a, false)).build());
+        r.register(command("renamenx", 3).flags("write", "fast").keys(1, 2, 1).group(g)
+                .doc("Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)")
+                .args("key:key newkey:key").handler((s, a) -> rename(s, a, true)).build());
+        r.register(command("copy", -3).flags("write", "denyoom").keys(1, 2, 1).group(g)
+                .doc("Copies the value of a key to a new key.", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.")
+                .args("source:key destination:key [DB destination-db:integer] [REPLACE]").handler(this::copy).build());
+        r.register(command("move", 3).flags("write", "fast").keys(1, 1, 1).group(g)
+                .doc("Moves a key to another database.", "1.0.0", "O(1)")
+                .args("key:key db:integer").handler(this::move).build());
+    }
+
+    private Database db(Session s) {
+        return server.keyspace.db(s.db);
     }
 
     private void del(Session s, CommandArgs a) {
-        Database db = server.keyspace.db(s.db);
+        Database db = db(s);
         long n = 0;
         for (int i = 1; i < a.count(); i++) {
             if (db.delete(a.data(), a.offset(i), a.length(i))) {
@@ -45,7 +84,7 @@ public final class KeyCommands {
     }
 
     private void exists(Session s, CommandArgs a) {
-        Database db = server.keyspace.db(s.db);
+        Database db = db(s);
         long n = 0;
         for (int i = 1; i < a.count(); i++) {
             if (db.lookup(a.data(), a.offset(i), a.length(i)) != null) {
@@ -56,7 +95,172 @@ public final class KeyCommands {
     }
 
     private void type(Session s, CommandArgs a) {
-        Entry e = server.keyspace.db(s.db).lookup(a.data(), a.offset(1), a.length(1));
+        Entry e = db(s).lookup(a.data(), a.offset(1), a.length(1));
         s.reply().simple(e == null ? "none" : e.type().redisName());
     }
+
+    private void keys(Session s, CommandArgs a) {
+        byte[] pattern = a.copy(1);
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] k : db(s).keys()) {
+            if (all || Glob.matches(pattern, k, false)) {
+                out.add(k);
+            }
+        }
+        Reply r = s.reply();
+        r.array(out.size());
+        for (byte[] k : out) {
+            r.bulk(k);
+        }
+    }
+
+    /**
+     * SCAN on the provisional store returns every key in one call with cursor 0, which keeps the
+     * SCAN guarantees (every key present for the whole iteration is returned) without a stable
+     * bucket order; the arena dictionary brings Redis's reverse-binary cursor.
+     */
+    private void scan(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        if (!ScanCursor.parse(a, 1, num)) {
+            r.error("ERR invalid cursor");
+            return;
+        }
+        byte[] pattern = null;
+        String type = null;
+        for (int i = 2; i < a.count(); i += 2) {
+            if (i + 1 >= a.count()) {
+                r.error(Errors.SYNTAX);
+                return;
+            }
+            if (a.is(i, "count")) {
+                if (!a.parseLong(i + 1, num)) {
+                    r.error(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (num[0] < 1) {
+                    r.error(Errors.SYNTAX);
+                    return;
+                }
+            } else if (a.is(i, "match")) {
+                pattern = a.copy(i + 1);
+            } else if (a.is(i, "type")) {
+                type = a.lower(i + 1);
+            } else {
+                r.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        Database db = db(s);
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] k : db.keys()) {
+            if (pattern != null && !Glob.matches(pattern, k, false)) {
+                continue;
+            }
+            if (type != null) {
+                Entry e = db.lookup(k);
+                if (e == null || !e.type().redisName().equals(type)) {
+                    continue;
+                }
+            }
+            out.add(k);
+        }
+        r.array(2);
+        r.bulk("0");
+        r.array(out.size());
+        for (byte[] k : out) {
+            r.bulk(k);
+        }
+    }
+
+    private void randomkey(Session s, CommandArgs a) {
+        byte[] k = db(s).randomKey();
+        if (k == null) {
+            s.reply().nullBulk();
+        } else {
+            s.reply().bulk(k);
+        }
+    }
+
+    private void rename(Session s, CommandArgs a, boolean nx) {
+        Database db = db(s);
+        byte[] src = a.copy(1);
+        byte[] dst = a.copy(2);
+        if (db.lookup(src) == null) {
+            s.reply().error(Errors.NO_SUCH_KEY);
+            return;
+        }
+        boolean same = java.util.Arrays.equals(src, dst);
+        if (nx && (same || db.lookup(dst) != null)) {
+            s.reply().integer(0);
+            return;
+        }
+        db.rename(src, dst);
+        if (!same) {
+            server.stats.dirty++;
+        }
+        if (nx) {
+            s.reply().integer(1);
+        } else {
+            s.reply().ok();
+        }
+    }
+
+    private void copy(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        int dstDb = s.db;
+        boolean replace = false;
+        for (int i = 3; i < a.count(); i++) {
+            if (a.is(i, "replace")) {
+                replace = true;
+            } else if (a.is(i, "db") && i + 1 < a.count()) {
+                if (!a.parseLong(i + 1, num) || num[0] > Integer.MAX_VALUE || num[0] < Integer.MIN_VALUE) {
+                    r.error(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (num[0] < 0 || num[0] >= server.keyspace.databases()) {
+                    r.error(Errors.DB_INDEX_RANGE);
+                    return;
+                }
+                dstDb = (int) num[0];
+                i++;
+            } else {
+                r.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        byte[] src = a.copy(1);
+        byte[] dst = a.copy(2);
+        if (dstDb == s.db && java.util.Arrays.equals(src, dst)) {
+            r.error(Errors.SAME_OBJECT);
+            return;
+        }
+        boolean done = db(s).copy(src, server.keyspace.db(dstDb), dst, replace);
+        if (done) {
+            server.stats.dirty++;
+        }
+        r.integer(done ? 1 : 0);
+    }
+
+    private void move(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        if (!a.parseLong(2, num) || num[0] > Integer.MAX_VALUE || num[0] < Integer.MIN_VALUE) {
+            r.error(Errors.NOT_INTEGER);
+            return;
+        }
+        if (num[0] < 0 || num[0] >= server.keyspace.databases()) {
+            r.error(Errors.DB_INDEX_RANGE);
+            return;
+        }
+        if (num[0] == s.db) {
+            r.error(Errors.SAME_OBJECT);
+            return;
+        }
+        boolean moved = db(s).move(a.copy(1), server.keyspace.db((int) num[0]));
+        if (moved) {
+            server.stats.dirty++;
+        }
+        r.integer(moved ? 1 : 0);
+    }
+
 }

@@ -7,13 +7,17 @@ import io.cowkv.server.keyspace.Database;
 import io.cowkv.server.keyspace.Entry;
 import io.cowkv.server.keyspace.ValueType;
 import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.ErrorReply;
 import io.cowkv.server.protocol.Errors;
-import io.cowkv.server.protocol.Numbers;
 import io.cowkv.server.protocol.Reply;
 
 import static io.cowkv.server.command.CommandSpec.command;
 
-/** The string family: GET SET and friends. */
+/**
+ * The string family: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX APPEND
+ * STRLEN GETRANGE SUBSTR SETRANGE INCR DECR INCRBY DECRBY INCRBYFLOAT (LCS in {@link LcsCommand}).
+ * Argument checks and replies follow Redis 7.0's t_string.c, error for error.
+ */
 public final class StringCommands {
     private final ServerContext server;
     private final long[] num = new long[1];
@@ -23,44 +27,95 @@ public final class StringCommands {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("get", 2).flags("readonly", "fast").keys(1, 1, 1).group("string")
+        String g = "string";
+        r.register(command("get", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
                 .doc("Returns the string value of a key.", "1.0.0", "O(1)")
                 .args("key:key").handler(this::get).build());
-        r.register(command("set", -3).flags("write", "denyoom").keys(1, 1, 1).group("string")
+        r.register(command("set", -3).flags("write", "denyoom").keys(1, 1, 1).group(g)
                 .doc("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "O(1)")
                 .args("key:key value:string [NX|XX] [GET] [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]")
                 .handler(this::set).build());
+        r.register(command("setnx", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)")
+                .args("key:key value:string").handler(this::setnx).build());
+        r.register(command("setex", 4).flags("write", "denyoom").keys(1, 1, 1).group(g)
+                .doc("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)")
+                .args("key:key seconds:integer value:string").handler((s, a) -> setex(s, a, 1000, "setex")).build());
+        r.register(command("psetex", 4).flags("write", "denyoom").keys(1, 1, 1).group(g)
+                .doc("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "O(1)")
+                .args("key:key milliseconds:integer value:string").handler((s, a) -> setex(s, a, 1, "psetex")).build());
+        r.register(command("getset", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)")
+                .args("key:key value:string").handler(this::getset).build());
+        r.register(command("getdel", 2).flags("write", "fast").keys(1, 1, 1).group(g)
+                .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)")
+                .args("key:key").handler(this::getdel).build());
+        r.register(command("getex", -2).flags("write", "fast").keys(1, 1, 1).group(g)
+                .doc("Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)")
+                .args("key:key [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST]")
+                .handler(this::getex).build());
+        r.register(command("mget", -2).flags("readonly", "fast").keys(1, -1, 1).group(g)
+                .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N) where N is the number of keys to retrieve.")
+                .args("key:key ...").handler(this::mget).build());
+        r.register(command("mset", -3).flags("write", "denyoom").keys(1, -1, 2).group(g)
+                .doc("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "O(N) where N is the number of keys to set.")
+                .args("(key:key value:string) ...").handler(this::mset).build());
+        r.register(command("msetnx", -3).flags("write", "denyoom").keys(1, -1, 2).group(g)
+                .doc("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1", "O(N) where N is the number of keys to set.")
+                .args("(key:key value:string) ...").handler(this::msetnx).build());
+        r.register(command("append", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.")
+                .args("key:key value:string").handler(this::append).build());
+        r.register(command("strlen", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
+                .doc("Returns the length of a string value.", "2.2.0", "O(1)")
+                .args("key:key").handler(this::strlen).build());
+        r.register(command("getrange", 4).flags("readonly").keys(1, 1, 1).group(g)
+                .doc("Returns a substring of the string stored at a key.", "2.4.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.")
+                .args("key:key start:integer end:integer").handler(this::getrange).build());
+        r.register(command("substr", 4).flags("readonly").keys(1, 1, 1).group(g)
+                .doc("Returns a substring from a string value.", "1.0.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.")
+                .args("key:key start:integer end:integer").handler(this::getrange).build());
+        r.register(command("setrange", 4).flags("write", "denyoom").keys(1, 1, 1).group(g)
+                .doc("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.")
+                .args("key:key offset:integer value:string").handler(this::setrange).build());
+        r.register(command("incr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .args("key:key").handler((s, a) -> incr(s, a, 1)).build());
+        r.register(command("decr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .args("key:key").handler((s, a) -> incr(s, a, -1)).build());
+        r.register(command("incrby", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .args("key:key increment:integer").handler(this::incrby).build());
+        r.register(command("decrby", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .args("key:key decrement:integer").handler(this::decrby).build());
+        r.register(command("incrbyfloat", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
+                .doc("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "O(1)")
+                .args("key:key increment:double").handler(this::incrbyfloat).build());
     }
 
-    /** Writes a string entry's value as a bulk reply. */
-    static void replyValue(Reply r, Entry e) {
-        Object v = e.value();
-        if (v instanceof Long) {
-            r.bulkLong((Long) v);
-        } else {
-            r.bulk((byte[]) v);
-        }
+    private Database db(Session s) {
+        return server.keyspace.db(s.db);
     }
 
-    /** The value to store for these bytes: a Long when Redis would use the "int" encoding. */
-    static Object encode(byte[] b, int off, int len, long[] tmp) {
-        if (len <= 20 && Numbers.parseLong(b, off, len, tmp)) {
-            return tmp[0];
-        }
-        byte[] copy = new byte[len];
-        System.arraycopy(b, off, copy, 0, len);
-        return copy;
+    /** Looks up a key for reading; replies WRONGTYPE and returns null when it is not a string. */
+    private Entry readString(Session s, CommandArgs a, int i, boolean[] wrongType) {
+        Entry e = db(s).lookupRead(a.data(), a.offset(i), a.length(i));
+        wrongType[0] = e != null && e.type() != ValueType.STRING;
+        return wrongType[0] ? null : e;
     }
+
+    private final boolean[] wrong = new boolean[1];
 
     private void get(Session s, CommandArgs a) {
-        Entry e = server.keyspace.db(s.db).lookupRead(a.data(), a.offset(1), a.length(1));
-        Reply r = s.reply();
-        if (e == null) {
-            r.nullBulk();
-        } else if (e.type() != ValueType.STRING) {
-            r.error(Errors.WRONGTYPE);
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+        } else if (e == null) {
+            s.reply().nullBulk();
         } else {
-            replyValue(r, e);
+            s.sink().stringValue(e);
         }
     }
 
@@ -69,73 +124,89 @@ public final class StringCommands {
     private static final int GET = 4;
     private static final int KEEPTTL = 8;
     private static final int EXPIRE = 16;
+    private static final int PERSIST = 32;
 
-    private void set(Session s, CommandArgs a) {
+    /**
+     * Parses the expire options shared by SET and GETEX (Redis's parseExtendedStringArgumentsOrReply).
+     * Returns the flags, or -1 after replying with an error; the expire time goes to {@code num[0]}.
+     */
+    private int parseOptions(Session s, CommandArgs a, int from, boolean isSet, String cmd) {
         Reply r = s.reply();
         int flags = 0;
-        long expireAt = Entry.NO_EXPIRE;
         long now = server.keyspace.clock().millis();
-        for (int i = 3; i < a.count(); i++) {
+        for (int i = from; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
-            if (a.is(i, "nx") && (flags & XX) == 0) {
+            if (isSet && a.is(i, "nx") && (flags & XX) == 0) {
                 flags |= NX;
-            } else if (a.is(i, "xx") && (flags & NX) == 0) {
+            } else if (isSet && a.is(i, "xx") && (flags & NX) == 0) {
                 flags |= XX;
-            } else if (a.is(i, "get")) {
+            } else if (isSet && a.is(i, "get")) {
                 flags |= GET;
-            } else if (a.is(i, "keepttl") && (flags & EXPIRE) == 0) {
+            } else if (isSet && a.is(i, "keepttl") && (flags & EXPIRE) == 0) {
                 flags |= KEEPTTL;
-            } else if ((flags & (KEEPTTL | EXPIRE)) == 0 && hasNext
+            } else if (!isSet && a.is(i, "persist") && (flags & EXPIRE) == 0) {
+                flags |= PERSIST;
+            } else if ((flags & (KEEPTTL | EXPIRE | PERSIST)) == 0 && hasNext
                     && (a.is(i, "ex") || a.is(i, "px") || a.is(i, "exat") || a.is(i, "pxat"))) {
-                if (!a.parseLong(i + 1, num)) {
-                    r.error(Errors.NOT_INTEGER);
-                    return;
-                }
-                long v = num[0];
                 boolean seconds = a.is(i, "ex") || a.is(i, "exat");
                 boolean relative = a.is(i, "ex") || a.is(i, "px");
+                if (!a.parseLong(i + 1, num)) {
+                    r.error(Errors.NOT_INTEGER);
+                    return -1;
+                }
+                long v = num[0];
+                ErrorReply invalid = new ErrorReply("ERR invalid expire time in '" + cmd + "' command");
                 if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                    r.error(Errors.INVALID_EXPIRE_SET);
-                    return;
+                    r.error(invalid);
+                    return -1;
                 }
                 long ms = seconds ? v * 1000 : v;
                 if (relative) {
                     if (ms > Long.MAX_VALUE - now) {
-                        r.error(Errors.INVALID_EXPIRE_SET);
-                        return;
+                        r.error(invalid);
+                        return -1;
                     }
                     ms += now;
                 }
-                expireAt = ms;
+                num[0] = ms;
                 flags |= EXPIRE;
                 i++;
             } else {
                 r.error(Errors.SYNTAX);
-                return;
+                return -1;
             }
         }
-        Database db = server.keyspace.db(s.db);
-        Entry old = db.lookup(a.data(), a.offset(1), a.length(1));
-        if ((flags & GET) != 0 && old != null && old.type() != ValueType.STRING) {
-            r.error(Errors.WRONGTYPE);
+        return flags;
+    }
+
+    private void set(Session s, CommandArgs a) {
+        int flags = parseOptions(s, a, 3, true, "set");
+        if (flags < 0) {
             return;
         }
-        boolean blocked = ((flags & NX) != 0 && old != null) || ((flags & XX) != 0 && old == null);
+        long expireAt = num[0];
+        Reply r = s.reply();
+        Database db = db(s);
+        Entry old = db.lookup(a.data(), a.offset(1), a.length(1));
         if ((flags & GET) != 0) {
+            if (old != null && old.type() != ValueType.STRING) {
+                r.error(Errors.WRONGTYPE);
+                return;
+            }
             if (old == null) {
                 r.nullBulk();
             } else {
-                replyValue(r, old);
+                s.sink().stringValue(old);
             }
         }
-        if (blocked) {
+        if (((flags & NX) != 0 && old != null) || ((flags & XX) != 0 && old == null)) {
             if ((flags & GET) == 0) {
                 r.nullBulk();
             }
             return;
         }
-        Object value = encode(a.data(), a.offset(2), a.length(2), num);
-        Entry e = db.setString(a.data(), a.offset(1), a.length(1), value, (flags & KEEPTTL) != 0);
+        Entry e = db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2),
+                (flags & KEEPTTL) != 0);
         if ((flags & EXPIRE) != 0) {
             db.setExpire(e, expireAt);
         }
@@ -143,5 +214,342 @@ public final class StringCommands {
         if ((flags & GET) == 0) {
             r.ok();
         }
+    }
+
+    private void setnx(Session s, CommandArgs a) {
+        Database db = db(s);
+        if (db.lookup(a.data(), a.offset(1), a.length(1)) != null) {
+            s.reply().integer(0);
+            return;
+        }
+        db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2), false);
+        server.stats.dirty++;
+        s.reply().integer(1);
+    }
+
+    private void setex(Session s, CommandArgs a, long unit, String cmd) {
+        if (!a.parseLong(2, num)) {
+            s.reply().error(Errors.NOT_INTEGER);
+            return;
+        }
+        long v = num[0];
+        long now = server.keyspace.clock().millis();
+        if (v <= 0 || v > Long.MAX_VALUE / unit || v * unit > Long.MAX_VALUE - now) {
+            s.reply().error("ERR invalid expire time in '" + cmd + "' command");
+            return;
+        }
+        Database db = db(s);
+        Entry e = db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(3), a.length(3), false);
+        db.setExpire(e, now + v * unit);
+        server.stats.dirty++;
+        s.reply().ok();
+    }
+
+    private void getset(Session s, CommandArgs a) {
+        Entry old = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        if (old == null) {
+            s.reply().nullBulk();
+        } else {
+            s.sink().stringValue(old);
+        }
+        db(s).setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2), false);
+        server.stats.dirty++;
+    }
+
+    private void getdel(Session s, CommandArgs a) {
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+        } else if (e == null) {
+            s.reply().nullBulk();
+        } else {
+            s.sink().stringValue(e);
+            db(s).delete(a.data(), a.offset(1), a.length(1));
+            server.stats.dirty++;
+        }
+    }
+
+    private void getex(Session s, CommandArgs a) {
+        int flags = parseOptions(s, a, 2, false, "getex");
+        if (flags < 0) {
+            return;
+        }
+        long expireAt = num[0];
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        if (e == null) {
+            s.reply().nullBulk();
+            return;
+        }
+        s.sink().stringValue(e);
+        Database db = db(s);
+        if ((flags & EXPIRE) != 0) {
+            if (expireAt <= server.keyspace.clock().millis()) {
+                db.delete(a.data(), a.offset(1), a.length(1));
+            } else {
+                db.setExpire(e, expireAt);
+            }
+            server.stats.dirty++;
+        } else if ((flags & PERSIST) != 0 && e.expireAt() != Entry.NO_EXPIRE) {
+            db.setExpire(e, Entry.NO_EXPIRE);
+            server.stats.dirty++;
+        }
+    }
+
+    private void mget(Session s, CommandArgs a) {
+        Reply r = s.reply();
+        r.array(a.count() - 1);
+        Database db = db(s);
+        for (int i = 1; i < a.count(); i++) {
+            Entry e = db.lookupRead(a.data(), a.offset(i), a.length(i));
+            if (e == null || e.type() != ValueType.STRING) {
+                r.nullBulk();
+            } else {
+                s.sink().stringValue(e);
+            }
+        }
+    }
+
+    private void mset(Session s, CommandArgs a) {
+        if (a.count() % 2 == 0) {
+            s.reply().error(Errors.wrongArity("mset"));
+            return;
+        }
+        Database db = db(s);
+        for (int i = 1; i < a.count(); i += 2) {
+            db.setString(a.data(), a.offset(i), a.length(i), a.data(), a.offset(i + 1), a.length(i + 1), false);
+        }
+        server.stats.dirty += (a.count() - 1) / 2;
+        s.reply().ok();
+    }
+
+    private void msetnx(Session s, CommandArgs a) {
+        if (a.count() % 2 == 0) {
+            s.reply().error(Errors.wrongArity("msetnx"));
+            return;
+        }
+        Database db = db(s);
+        for (int i = 1; i < a.count(); i += 2) {
+            if (db.lookup(a.data(), a.offset(i), a.length(i)) != null) {
+                s.reply().integer(0);
+                return;
+            }
+        }
+        for (int i = 1; i < a.count(); i += 2) {
+            db.setString(a.data(), a.offset(i), a.length(i), a.data(), a.offset(i + 1), a.length(i + 1), false);
+        }
+        server.stats.dirty += (a.count() - 1) / 2;
+        s.reply().integer(1);
+    }
+
+    private void append(Session s, CommandArgs a) {
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        Database db = db(s);
+        int addLen = a.length(2);
+        if (e == null) {
+            Entry n = db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), addLen, false, Entry.AUTO);
+            server.stats.dirty++;
+            s.reply().integer(n.stringLength());
+            return;
+        }
+        long total = (long) e.stringLength() + addLen;
+        if (total > server.config.protoMaxBulkLen() || total > Integer.MAX_VALUE - 16) {
+            s.reply().error(Errors.STRING_TOO_LONG);
+            return;
+        }
+        byte[] cur = e.stringBytes();
+        byte[] joined = new byte[(int) total];
+        System.arraycopy(cur, 0, joined, 0, cur.length);
+        System.arraycopy(a.data(), a.offset(2), joined, cur.length, addLen);
+        db.setString(a.data(), a.offset(1), a.length(1), joined, 0, joined.length, true, Entry.RAW);
+        server.stats.dirty++;
+        s.reply().integer(total);
+    }
+
+    private void strlen(Session s, CommandArgs a) {
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+        } else {
+            s.reply().integer(e == null ? 0 : e.stringLength());
+        }
+    }
+
+    private void getrange(Session s, CommandArgs a) {
+        if (!a.parseLong(2, num)) {
+            s.reply().error(Errors.NOT_INTEGER);
+            return;
+        }
+        long start = num[0];
+        if (!a.parseLong(3, num)) {
+            s.reply().error(Errors.NOT_INTEGER);
+            return;
+        }
+        long end = num[0];
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        if (e == null) {
+            s.reply().bulk(new byte[0]);
+            return;
+        }
+        long strlen = e.stringLength();
+        if (start < 0 && end < 0 && start > end) {
+            s.reply().bulk(new byte[0]);
+            return;
+        }
+        if (start < 0) {
+            start = strlen + start;
+        }
+        if (end < 0) {
+            end = strlen + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= strlen) {
+            end = strlen - 1;
+        }
+        if (start > end || strlen == 0) {
+            s.reply().bulk(new byte[0]);
+            return;
+        }
+        byte[] v = e.stringBytes();
+        s.reply().bulk(v, (int) start, (int) (end - start + 1));
+    }
+
+    private void setrange(Session s, CommandArgs a) {
+        if (!a.parseLong(2, num)) {
+            s.reply().error(Errors.NOT_INTEGER);
+            return;
+        }
+        long offset = num[0];
+        if (offset < 0) {
+            s.reply().error(Errors.OFFSET_RANGE);
+            return;
+        }
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        int vlen = a.length(3);
+        if (e == null && vlen == 0) {
+            s.reply().integer(0);
+            return;
+        }
+        if (e != null && vlen == 0) {
+            s.reply().integer(e.stringLength());
+            return;
+        }
+        long total = Math.max(offset + vlen, e == null ? 0 : e.stringLength());
+        if (offset + vlen > server.config.protoMaxBulkLen() || total > Integer.MAX_VALUE - 16) {
+            s.reply().error(Errors.STRING_TOO_LONG);
+            return;
+        }
+        byte[] out = new byte[(int) total];
+        if (e != null) {
+            byte[] cur = e.stringBytes();
+            System.arraycopy(cur, 0, out, 0, cur.length);
+        }
+        System.arraycopy(a.data(), a.offset(3), out, (int) offset, vlen);
+        db(s).setString(a.data(), a.offset(1), a.length(1), out, 0, out.length, true, Entry.RAW);
+        server.stats.dirty++;
+        s.reply().integer(total);
+    }
+
+    private void incrby(Session s, CommandArgs a) {
+        if (!a.parseLong(2, num)) {
+            s.reply().error(Errors.NOT_INTEGER);
+            return;
+        }
+        incr(s, a, num[0]);
+    }
+
+    private void decrby(Session s, CommandArgs a) {
+        if (!a.parseLong(2, num)) {
+            s.reply().error(Errors.NOT_INTEGER);
+            return;
+        }
+        if (num[0] == Long.MIN_VALUE) {
+            s.reply().error("ERR decrement would overflow");
+            return;
+        }
+        incr(s, a, -num[0]);
+    }
+
+    private void incr(Session s, CommandArgs a, long by) {
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        long cur = 0;
+        if (e != null) {
+            if (e.isInt()) {
+                cur = e.longValue();
+            } else {
+                byte[] v = e.stringBytes();
+                if (!io.cowkv.server.protocol.Numbers.parseLong(v, 0, v.length, num)) {
+                    s.reply().error(Errors.NOT_INTEGER);
+                    return;
+                }
+                cur = num[0];
+            }
+        }
+        if ((by < 0 && cur < 0 && by < Long.MIN_VALUE - cur) || (by > 0 && cur > 0 && by > Long.MAX_VALUE - cur)) {
+            s.reply().error(Errors.OVERFLOW);
+            return;
+        }
+        long v = cur + by;
+        db(s).setLong(a.data(), a.offset(1), a.length(1), v, true);
+        server.stats.dirty++;
+        s.reply().integer(v);
+    }
+
+    private void incrbyfloat(Session s, CommandArgs a) {
+        Entry e = readString(s, a, 1, wrong);
+        if (wrong[0]) {
+            s.reply().error(Errors.WRONGTYPE);
+            return;
+        }
+        java.math.BigDecimal cur = java.math.BigDecimal.ZERO;
+        if (e != null) {
+            cur = FloatValue.parse(e.stringBytes());
+            if (cur == null) {
+                s.reply().error(Errors.NOT_FLOAT);
+                return;
+            }
+        }
+        java.math.BigDecimal incr = FloatValue.parse(a.copy(2));
+        if (incr == null) {
+            s.reply().error(Errors.NOT_FLOAT);
+            return;
+        }
+        String result = FloatValue.add(cur, incr);
+        if (result == null) {
+            s.reply().error(Errors.INCR_NAN_INF);
+            return;
+        }
+        byte[] rb = result.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        db(s).setString(a.data(), a.offset(1), a.length(1), rb, 0, rb.length, true, Entry.NO_INT);
+        server.stats.dirty++;
+        s.reply().bulk(rb);
     }
 }

@@ -1,0 +1,113 @@
+package io.cowkv.server.command.keys;
+
+import io.cowkv.server.command.CommandRegistry;
+import io.cowkv.server.command.CommandSpec;
+import io.cowkv.server.command.ServerContext;
+import io.cowkv.server.command.Session;
+import io.cowkv.server.keyspace.Entry;
+import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.Reply;
+
+import static io.cowkv.server.command.CommandSpec.command;
+
+/** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP. */
+public final class ObjectCommand {
+    /** Redis shares the integers 0..9999 and reports their refcount as INT_MAX. */
+    private static final long SHARED_INTEGERS = 10000;
+    private final ServerContext server;
+
+    public ObjectCommand(ServerContext server) {
+        this.server = server;
+    }
+
+    public void register(CommandRegistry r) {
+        r.register(command("object", -2).group("generic").doc("A container for object introspection commands.", "2.2.3", "Depends on subcommand.")
+                .sub(sub("encoding", 3, "Returns the internal encoding of a Redis object.", "2.2.3", "key:key", this::encoding))
+                .sub(sub("refcount", 3, "Returns the reference count of a value of a key.", "2.2.3", "key:key", this::refcount))
+                .sub(sub("idletime", 3, "Returns the time since the last access to a Redis object.", "2.2.3", "key:key", this::idletime))
+                .sub(sub("freq", 3, "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "key:key", this::freq))
+                .sub(command("help", 2).flags("loading", "stale").group("generic")
+                        .doc("Returns helpful text about the different subcommands.", "6.2.0", "O(1)").handler(this::help).build())
+                .build());
+    }
+
+    private static CommandSpec sub(String name, int arity, String summary, String since, String args,
+                                   io.cowkv.server.command.CommandHandler h) {
+        return command(name, arity).flags("readonly").keys(2, 2, 1).group("generic")
+                .doc(summary, since, "O(1)").args(args).handler(h).build();
+    }
+
+    /** The entry, without touching its access time (OBJECT never counts as an access). */
+    private Entry entry(Session s, CommandArgs a) {
+        return server.keyspace.db(s.db).peek(a.data(), a.offset(2), a.length(2));
+    }
+
+    private void encoding(Session s, CommandArgs a) {
+        Entry e = entry(s, a);
+        if (e == null) {
+            s.reply().nullBulk();
+        } else {
+            s.reply().bulk(e.encoding());
+        }
+    }
+
+    private void refcount(Session s, CommandArgs a) {
+        Entry e = entry(s, a);
+        if (e == null) {
+            s.reply().nullBulk();
+        } else {
+            boolean shared = e.isInt() && e.longValue() >= 0 && e.longValue() < SHARED_INTEGERS;
+            s.reply().integer(shared ? Integer.MAX_VALUE : 1);
+        }
+    }
+
+    private void idletime(Session s, CommandArgs a) {
+        Entry e = entry(s, a);
+        if (e == null) {
+            s.reply().nullBulk();
+            return;
+        }
+        if (server.config.maxmemoryPolicy().contains("lfu")) {
+            s.reply().error("ERR An LRU maxmemory policy is not selected, access time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            return;
+        }
+        s.reply().integer(Math.max(0, (server.keyspace.clock().millis() - e.lastAccess()) / 1000));
+    }
+
+    private void freq(Session s, CommandArgs a) {
+        Entry e = entry(s, a);
+        if (e == null) {
+            s.reply().nullBulk();
+            return;
+        }
+        if (!server.config.maxmemoryPolicy().contains("lfu")) {
+            s.reply().error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            return;
+        }
+        s.reply().integer(0);
+    }
+
+    private void help(Session s, CommandArgs a) {
+        String[] lines = {
+            "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "ENCODING <key>",
+            "    Return the kind of internal representation used in order to store the value",
+            "    associated with a <key>.",
+            "FREQ <key>",
+            "    Return the access frequency index of the <key>. The returned integer is",
+            "    proportional to the logarithm of the recent access frequency of the key.",
+            "IDLETIME <key>",
+            "    Return the idle time of the <key>, that is the approximated number of",
+            "    seconds elapsed since the last access to the key.",
+            "REFCOUNT <key>",
+            "    Return the number of references of the value associated with the specified",
+            "    <key>.",
+            "HELP",
+            "    Prints this help."};
+        Reply r = s.reply();
+        r.array(lines.length);
+        for (String l : lines) {
+            r.simple(l);
+        }
+    }
+}
