@@ -73,9 +73,9 @@ public final class RdbWriter {
             this.hashMaxListpackValue = hashMaxListpackValue;
         }
 
-        /** Version 10, LZF on, Redis 7 default thresholds (128 entries / 64 bytes, 512 intset entries). */
+        /** Version 10, LZF on, Redis 7 default thresholds (hash 512 entries, zset and set listpack 128, intset 512, values 64 bytes). */
         public static Options defaults() {
-            return new Options(RdbConstants.DEFAULT_VERSION, true, 128, 512, 128, 64, 128, 64, 128, 64);
+            return new Options(RdbConstants.DEFAULT_VERSION, true, 128, 512, 128, 64, 128, 64, 512, 64);
         }
 
         public Options withVersion(int v) {

@@ -56,6 +56,32 @@ public final class Model {
         return m;
     }
 
+    /** Differences between two models' databases (key by key, short), empty if equal. */
+    public static List<String> diff(Model expected, Model actual) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<Long> dbIds = new java.util.TreeSet<>(expected.dbs.keySet());
+        dbIds.addAll(actual.dbs.keySet());
+        for (Long db : dbIds) {
+            Map<String, Entry> e = expected.dbs.getOrDefault(db, Map.of());
+            Map<String, Entry> a = actual.dbs.getOrDefault(db, Map.of());
+            java.util.Set<String> keys = new java.util.TreeSet<>(e.keySet());
+            keys.addAll(a.keySet());
+            for (String k : keys) {
+                Entry x = e.get(k);
+                Entry y = a.get(k);
+                if (x == null || y == null || !x.equals(y)) {
+                    out.add("db " + db + " key '" + abbrev(k) + "': expected " + abbrev(String.valueOf(x))
+                            + " but was " + abbrev(String.valueOf(y)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String abbrev(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "...(" + s.length() + " chars)" : s;
+    }
+
     /** Writes the model with the given writer: header, aux, every db with RESIZEDB, finish. */
     @SuppressWarnings("unchecked")
     public void writeTo(RdbWriter w) throws IOException {
@@ -112,7 +138,7 @@ public final class Model {
     }
 
     /** A visitor that builds a model (and records encodings per key). */
-    public static final class Collector implements RdbVisitor {
+    public static class Collector implements RdbVisitor {
         public final Model model = new Model();
         public final Map<String, String> encodings = new LinkedHashMap<>();
         public int version;
