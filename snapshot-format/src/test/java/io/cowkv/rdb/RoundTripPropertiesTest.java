@@ -19,7 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Writer then reader gives back exactly the data set, for every type, encoding and edge case. */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
 
     static Arbitrary<String> bytes() {
         Arbitrary<String> ints = Arbitraries.oneOf(
