@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cowkv.rdb.testing.Model;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -134,18 +132,5 @@ class RoundTripPropertiesTest {
     @Provide
     Arbitrary<String> strings() {
         return bytes();
-    }
-
-    /** Unused helper kept small: a list of n copies. */
-    static List<String> copies(String s, int n) {
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            l.add(s);
-        }
-        return l;
-    }
-
-    static Set<String> none() {
-        return Set.of();
     }
 }

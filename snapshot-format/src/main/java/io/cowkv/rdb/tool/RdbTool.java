@@ -1,6 +1,5 @@
 package io.cowkv.rdb.tool;
 
-import io.cowkv.rdb.RdbConstants;
 import io.cowkv.rdb.RdbFormatException;
 import io.cowkv.rdb.RdbKeyInfo;
 import io.cowkv.rdb.RdbReader;
@@ -367,10 +366,5 @@ public final class RdbTool {
             err.println("CORRUPT: " + e.getMessage());
             return CORRUPT;
         }
-    }
-
-    /** For tests and scripts: the name of an RDB type byte. */
-    static String typeName(int t) {
-        return RdbConstants.typeName(t);
     }
 }
