@@ -1,0 +1,73 @@
+package io.cowkv.rdb;
+
+import java.io.IOException;
+
+/**
+ * Callbacks of {@link RdbReader}, called on the reading thread in file order. Every method has an empty
+ * default, so a visitor implements only what it needs. Byte arrays passed in are fresh and may be kept.
+ *
+ * <p>Per key the order is {@link #beginKey}, then value callbacks matching {@link RdbKeyInfo#kind()}
+ * (one {@link #stringValue}, or any number of {@link #listElement} / {@link #setMember} /
+ * {@link #zsetMember} / {@link #hashField}), then {@link #endKey}. A collection is streamed: a large hash
+ * is never held whole by the reader (only one encoded node/blob at a time).
+ *
+ * <p>Exceptions a visitor throws abort the read and propagate unchanged to the caller of
+ * {@link RdbReader#read}.
+ */
+public interface RdbVisitor {
+    /** The header was read. */
+    default void startRdb(int version) throws IOException {
+    }
+
+    default void aux(byte[] key, byte[] value) throws IOException {
+    }
+
+    default void selectDb(long db) throws IOException {
+    }
+
+    default void resizeDb(long dbSize, long expiresSize) throws IOException {
+    }
+
+    /** A Redis Functions library (FUNCTION2 opcode): its source code. */
+    default void function(byte[] code) throws IOException {
+    }
+
+    default void beginKey(RdbKeyInfo key) throws IOException {
+    }
+
+    default void stringValue(byte[] value) throws IOException {
+    }
+
+    default void listElement(byte[] element) throws IOException {
+    }
+
+    default void setMember(byte[] member) throws IOException {
+    }
+
+    default void zsetMember(byte[] member, double score) throws IOException {
+    }
+
+    default void hashField(byte[] field, byte[] value) throws IOException {
+    }
+
+    default void endKey() throws IOException {
+    }
+
+    /**
+     * A record was skipped because the reader was asked to skip unsupported records.
+     *
+     * @param key  the key's info if the record was a key (module or stream value), else null
+     * @param what what was skipped, e.g. "module aux data" or "stream-listpacks-3 value"
+     */
+    default void skipped(RdbKeyInfo key, String what) throws IOException {
+    }
+
+    /**
+     * The EOF opcode and checksum were read.
+     *
+     * @param checksum the stored CRC-64 (0 if the file has none or was saved without one)
+     * @param verified whether the checksum was compared (and matched) with the computed one
+     */
+    default void endRdb(long checksum, boolean verified) throws IOException {
+    }
+}
