@@ -321,4 +321,22 @@ class ArenaTest {
         assertThatThrownBy(() -> other.allocate(1)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(other::freeze).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void arenaMayBeCreatedOnOneThreadAndUsedAndClosedOnAnother() throws Exception {
+        Arena moved = new Arena(ArenaConfig.of(4096, 2, true));
+        long a = moved.allocate(100);
+        moved.fill(a, 100, (byte) 4);
+        CompletableFuture.runAsync(() -> {
+            long b = moved.allocate(50_000); // new chunks on this thread
+            FrozenView v = moved.freeze();
+            moved.writeByte(a, (byte) 5);
+            assertThat(v.readByte(a)).isEqualTo((byte) 4);
+            v.close();
+            moved.free(b, 50_000);
+            moved.free(a, 100);
+            moved.close();
+        }).get();
+        assertThat(moved.isClosed()).isTrue();
+    }
 }
