@@ -180,11 +180,20 @@ public final class Arena implements AutoCloseable {
         return maxSmall;
     }
 
+    /** Largest size {@link #allocate} accepts: the largest multiple of the page size below 2^31. */
+    public int maxAllocationSize() {
+        return Integer.MAX_VALUE & ~(int) pageMask;
+    }
+
+    private void checkSize(int size) {
+        if (size <= 0 || size > maxAllocationSize()) {
+            throw new IllegalArgumentException("size must be in [1, " + maxAllocationSize() + "]: " + size);
+        }
+    }
+
     /** Bytes actually reserved for a request of {@code size} bytes (size class or whole pages). */
     public int usableSize(int size) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("size must be positive: " + size);
-        }
+        checkSize(size);
         if (size <= maxSmall) {
             return classSize[classBySize8[(size + 7) >>> 3]];
         }
@@ -201,9 +210,7 @@ public final class Arena implements AutoCloseable {
      */
     public long allocate(int size) {
         ensureOpen();
-        if (size <= 0) {
-            throw new IllegalArgumentException("size must be positive: " + size);
-        }
+        checkSize(size);
         long a;
         int usable;
         if (size <= maxSmall) {
@@ -238,9 +245,7 @@ public final class Arena implements AutoCloseable {
      */
     public void free(long address, int size) {
         ensureOpen();
-        if (size <= 0) {
-            throw new IllegalArgumentException("size must be positive: " + size);
-        }
+        checkSize(size);
         long pl = address >>> pageShift;
         if (address <= 0 || pl >= topPage) {
             throw badFree(address, size, "not an allocated page");

@@ -64,6 +64,11 @@ class ArenaTest {
             assertThat(arena.usableSize(s)).isGreaterThanOrEqualTo(s);
         }
         assertThatThrownBy(() -> arena.usableSize(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(arena.maxAllocationSize()).isEqualTo(Integer.MAX_VALUE - 4095);
+        assertThat(arena.usableSize(arena.maxAllocationSize())).isEqualTo(arena.maxAllocationSize());
+        assertThatThrownBy(() -> arena.usableSize(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> arena.allocate(Integer.MAX_VALUE - 4094)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> arena.allocate(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

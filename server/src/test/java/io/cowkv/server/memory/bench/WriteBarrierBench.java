@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of the write barrier on a steady-state write path: 64-byte values (as a SET of a 64-byte
- * string would write) at random places in 256 MiB of slab-allocated values, with no snapshot
+ * string would write) at random places in 1 MiB or 256 MiB of slab-allocated values, with no snapshot
  * ({@code none}), with an open snapshot whose pages have all been copied already ({@code open}),
  * and with bounds checks on ({@code none-checks}). {@code rawNative} is the same write straight to
  * a native address (no translation, no barrier) as a floor.
@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
         "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
         "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
 public class WriteBarrierBench {
-    static final int VALUES = 4 * 1024 * 1024; // 4M x 64 B = 256 MiB
+    /** Number of 64-byte values: 16384 = 1 MiB (cache-resident), 4194304 = 256 MiB. Power of two. */
+    @Param({"16384", "4194304"})
+    public int values;
 
     @Param({"none", "open", "none-checks"})
     public String mode;
@@ -57,19 +59,19 @@ public class WriteBarrierBench {
     @Setup(Level.Trial)
     public void setUp() {
         arena = new Arena(ArenaConfig.of(4096, 16384, mode.endsWith("checks")));
-        addr = new long[VALUES];
-        for (int i = 0; i < VALUES; i++) {
+        addr = new long[values];
+        for (int i = 0; i < values; i++) {
             addr[i] = arena.allocate(64);
             arena.fill(addr[i], 64, (byte) i);
         }
         if (mode.equals("open")) {
             view = arena.freeze();
-            for (int i = 0; i < VALUES; i += 64) { // 64 values per 4 KiB page: copy every page once
+            for (int i = 0; i < values; i += 64) { // 64 values per 4 KiB page: copy every page once
                 arena.writeByte(addr[i], (byte) 1);
             }
             System.out.printf("%n[arena] copied before measuring: %d bytes%n", view.copiedBytes());
         }
-        rawStore = net.openhft.chronicle.bytes.BytesStore.nativeStoreWithFixedCapacity((long) VALUES * 64);
+        rawStore = net.openhft.chronicle.bytes.BytesStore.nativeStoreWithFixedCapacity((long) values * 64);
         raw = rawStore.addressForRead(0);
     }
 
@@ -79,7 +81,7 @@ public class WriteBarrierBench {
         x ^= x >>> 7;
         x ^= x << 17;
         seed = x;
-        return (int) (x & (VALUES - 1));
+        return (int) (x & (values - 1));
     }
 
     @Benchmark
