@@ -842,6 +842,14 @@ public final class Arena implements AutoCloseable {
      * @throws IllegalStateException if a snapshot is already open or the arena is closed
      */
     public FrozenView freeze() {
+        return freeze(0L);
+    }
+
+    /**
+     * As {@link #freeze()}, recording {@code root} (e.g. the address of the keyspace's root block) in
+     * the view as {@link FrozenView#root()}, so the reader knows where to start.
+     */
+    public FrozenView freeze(long root) {
         ensureOpen();
         if (open != null) {
             throw new IllegalStateException("a snapshot is already open; only one at a time is supported");
@@ -850,7 +858,7 @@ public final class Arena implements AutoCloseable {
         epoch++;
         int used = (topPage + PageReader.LEAF_MASK) >>> PageReader.LEAF_SHIFT;
         int[][] frozenDir = Arrays.copyOf(dir, Math.min(used, dir.length));
-        Snapshot s = new Snapshot(new PageReader(pageShift, live.chunkShift, frozenDir, chunkBase), epoch);
+        Snapshot s = new Snapshot(new PageReader(pageShift, live.chunkShift, frozenDir, chunkBase), epoch, root);
         open = s;
         freezes++;
         lastFreezeNanos = System.nanoTime() - t0;
@@ -877,13 +885,20 @@ public final class Arena implements AutoCloseable {
     private final class Snapshot implements FrozenView {
         private final PageReader reader;
         private final int snapshotEpoch;
+        private final long root;
         private final Thread owner = Thread.currentThread();
         volatile long copied;
         private volatile boolean viewClosed;
 
-        Snapshot(PageReader reader, int snapshotEpoch) {
+        Snapshot(PageReader reader, int snapshotEpoch, long root) {
             this.reader = reader;
             this.snapshotEpoch = snapshotEpoch;
+            this.root = root;
+        }
+
+        @Override
+        public long root() {
+            return root;
         }
 
         @Override

@@ -37,6 +37,9 @@ public interface FrozenView extends AutoCloseable {
 
     int pageSize();
 
+    /** The value passed to {@link Arena#freeze(long)} (0 for {@link Arena#freeze()}). */
+    long root();
+
     /** Bytes the write barrier copied so far because this view was open; readable from any thread. */
     long copiedBytes();
 

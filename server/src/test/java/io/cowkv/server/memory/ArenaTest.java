@@ -266,7 +266,9 @@ class ArenaTest {
         arena.fill(a, 100, (byte) 1);
         arena.fill(run, 3 * 4096, (byte) 2);
         long framesBefore = arena.framesInUse();
-        FrozenView v = arena.freeze();
+        FrozenView v = arena.freeze(a);
+        assertThat(v.root()).isEqualTo(a);
+        assertThat(v.pageSize()).isEqualTo(4096);
         assertThat(arena.snapshotOpen()).isTrue();
         assertThat(arena.lastFreezeNanos()).isPositive();
         assertThatThrownBy(arena::freeze).isInstanceOf(IllegalStateException.class);
