@@ -1,0 +1,1097 @@
+package io.cowkv.server.memory;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import net.openhft.chronicle.bytes.BytesStore;
+
+/**
+ * An off-heap, paged, copy-on-write arena: one logical address space of pages backed by native
+ * frames, with an allocator whose metadata lives on the Java heap.
+ *
+ * <h2>Addresses</h2>
+ * A logical address is a {@code long}: page number in the high bits, offset in the page in the low
+ * {@code log2(pageSize)} bits ({@code address = page << pageShift | offset}). The pages of a run are
+ * logically contiguous, so {@code address + i} walks a large value across its pages. Page 0 is never
+ * allocated: {@code 0} is never a valid address and can serve as null.
+ *
+ * <h2>Allocation</h2>
+ * Sizes up to {@link #maxSmallSize()} ({@code pageSize/2}) are rounded up to a size class (multiples
+ * of 8; 8..128 in steps of 8, then four classes per doubling) and served from one-page slabs with a
+ * free bitmap: a small allocation never crosses a page and is 8-byte aligned. Larger sizes get a run
+ * of {@code ceil(size/pageSize)} contiguous logical pages, each mapped to its own frame (frames need
+ * not be physically contiguous; see {@link #forEachChunk}). Contents of a fresh allocation are
+ * unspecified. {@link #free} takes the size that was allocated; it changes heap metadata only, so it
+ * never writes a frame a snapshot may share. A slab whose slots are all free and every page of a
+ * freed run are unmapped at once: their frames return to the pool (or, if an open snapshot still
+ * needs them, when it closes).
+ *
+ * <h2>Copy-on-write</h2>
+ * The page table has two levels: a directory of leaves of {@value PageReader#LEAF_SIZE} frame ids.
+ * {@link #freeze()} copies the directory (not the leaves) and advances the epoch; every leaf and
+ * every frame stamped with an older epoch is then shared with the snapshot. Every write passes the
+ * write barrier: a shared frame is copied to a fresh frame first (the snapshot's copied bytes grow by
+ * the page size), and a shared leaf is copied before one of its entries changes. Reads never copy.
+ * At most ONE snapshot may be open at a time: {@link #freeze()} throws {@link IllegalStateException}
+ * while one is open.
+ *
+ * <h2>Threads</h2>
+ * Confined to one owner thread (the keyspace thread), with the exception of reads of a
+ * {@link FrozenView} by one other thread. Nothing in here synchronizes.
+ *
+ * <h2>Safety</h2>
+ * Chronicle's raw memory API does not check bounds, so every native access is confined by
+ * construction: addresses are translated one page at a time, each piece is clipped to its page, and
+ * an unmapped page throws {@link ArenaAccessException} before any native access. With
+ * {@link ArenaConfig#boundsChecks()} on, every live access is also validated against the allocation
+ * it falls in (its usable size, see {@link #usableSize}) and must not touch a free slot or page.
+ *
+ * <h2>Heap</h2>
+ * Metadata is kept in primitive arrays (no object per page or per allocation). The steady-state read
+ * and write paths do not allocate; copying a shared leaf (once per leaf per snapshot) and growing the
+ * metadata arrays do.
+ */
+public final class Arena implements AutoCloseable {
+    private static final AtomicLong GLOBAL_NATIVE_BYTES = new AtomicLong();
+    private static final AtomicLong GLOBAL_CHUNKS = new AtomicLong();
+
+    // page kinds
+    private static final byte FREE = 0;
+    private static final byte SLAB = 1;
+    private static final byte RUN_HEAD = 2;
+    private static final byte RUN_CONT = 3;
+
+    /** Free-extent bins: 0..63 hold extents of exactly bin+1 pages; bin 64 holds longer ones. */
+    private static final int BIG_BIN = 64;
+    private static final int MIN_CLASS = 8;
+
+    private final ArenaConfig config;
+    private final int pageSize;
+    private final int pageShift;
+    private final long pageMask;
+    private final int framesPerChunk;
+    private final boolean checks;
+    private final PageReader live;
+
+    // ---- frames
+    @SuppressWarnings("rawtypes")
+    private BytesStore[] chunkStores = new BytesStore[8];
+    private long[] chunkBase = new long[8];
+    private int chunkCount;
+    private int[] framePool = new int[0];
+    private int framePoolSize;
+    /** Epoch at which each frame was handed to the live page table. */
+    private int[] frameEpoch = new int[0];
+    /** Frames unmapped from the live table that the open snapshot still needs. */
+    private int[] deferred = new int[16];
+    private int deferredSize;
+
+    // ---- page table (live)
+    private int[][] dir = new int[16][];
+    private int[] leafEpoch = new int[16];
+    private int epoch;
+    private Snapshot open;
+
+    // ---- logical pages
+    private byte[] pageKind = new byte[1024];
+    /** SLAB: slab id; RUN_HEAD: run length; RUN_CONT: head page; FREE extent edge: extent length. */
+    private int[] pageArg = new int[1024];
+    /** Free-extent list links, valid at the first page of each extent in a bin. */
+    private int[] freeNext = new int[1024];
+    private int[] freePrev = new int[1024];
+    private final int[] binHead = new int[BIG_BIN + 1];
+    private long binNonEmpty;
+    /** Pages at or above {@code topPage} are free and in no bin. Page 0 is reserved. */
+    private int topPage = 1;
+
+    // ---- size classes and slabs
+    private final int[] classSize;
+    private final int[] classSlots;
+    private final byte[] classBySize8;
+    private final int maxSmall;
+    private final int wordsPerSlab;
+    private final int[] partialHead;
+    private int[] slabPage = new int[64];
+    private int[] slabClass = new int[64];
+    private int[] slabFreeCount = new int[64];
+    private int[] slabNext = new int[64];
+    private int[] slabPrev = new int[64];
+    private long[] slabBits;
+    private int[] slabIdFree = new int[64];
+    private int slabIdFreeSize;
+    private int slabIdTop;
+
+    // ---- accounting
+    private long usedBytes;
+    private long peakUsedBytes;
+    private long copiedBytesPeak;
+    private long copiedBytesLast;
+    private long lastFreezeNanos;
+    private long freezes;
+    private boolean closed;
+
+    public Arena(ArenaConfig cfg) {
+        this.config = Objects.requireNonNull(cfg, "cfg");
+        this.pageSize = cfg.pageSize();
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.pageMask = pageSize - 1;
+        this.framesPerChunk = cfg.framesPerChunk();
+        this.checks = cfg.boundsChecks();
+        this.live = new PageReader(pageShift, Integer.numberOfTrailingZeros(framesPerChunk), dir, chunkBase);
+        Arrays.fill(binHead, -1);
+
+        // size classes: 8..128 step 8, then 4 per doubling up to pageSize/2
+        int[] sizes = new int[128];
+        int n = 0;
+        for (int s = 8; s <= 128; s += 8) {
+            sizes[n++] = s;
+        }
+        for (int base = 128; base < pageSize / 2; base *= 2) {
+            int step = base / 4;
+            for (int k = 1; k <= 4; k++) {
+                sizes[n++] = base + k * step;
+            }
+        }
+        this.classSize = Arrays.copyOf(sizes, n);
+        this.maxSmall = classSize[n - 1];
+        this.classSlots = new int[n];
+        for (int c = 0; c < n; c++) {
+            classSlots[c] = pageSize / classSize[c];
+        }
+        this.classBySize8 = new byte[maxSmall / 8 + 1];
+        int c = 0;
+        for (int i = 1; i < classBySize8.length; i++) {
+            while (classSize[c] < i * 8) {
+                c++;
+            }
+            classBySize8[i] = (byte) c;
+        }
+        this.partialHead = new int[n];
+        Arrays.fill(partialHead, -1);
+        this.wordsPerSlab = (pageSize / MIN_CLASS + 63) / 64;
+        this.slabBits = new long[64 * wordsPerSlab];
+    }
+
+    // =================================================================== allocation
+
+    /** Largest size served from a slab; larger sizes get page runs. */
+    public int maxSmallSize() {
+        return maxSmall;
+    }
+
+    /** Largest size {@link #allocate} accepts: the largest multiple of the page size below 2^31. */
+    public int maxAllocationSize() {
+        return Integer.MAX_VALUE & ~(int) pageMask;
+    }
+
+    private void checkSize(int size) {
+        if (size <= 0 || size > maxAllocationSize()) {
+            throw new IllegalArgumentException("size must be in [1, " + maxAllocationSize() + "]: " + size);
+        }
+    }
+
+    /** Bytes actually reserved for a request of {@code size} bytes (size class or whole pages). */
+    public int usableSize(int size) {
+        checkSize(size);
+        if (size <= maxSmall) {
+            return classSize[classBySize8[(size + 7) >>> 3]];
+        }
+        return (int) (pagesFor(size) << pageShift);
+    }
+
+    private long pagesFor(int size) {
+        return ((long) size + pageMask) >>> pageShift;
+    }
+
+    /**
+     * Allocates {@code size} bytes and returns their logical address (never 0). Contents are
+     * unspecified. Owner thread.
+     */
+    public long allocate(int size) {
+        ensureOpen();
+        checkSize(size);
+        long a;
+        int usable;
+        if (size <= maxSmall) {
+            int cls = classBySize8[(size + 7) >>> 3];
+            a = allocateSmall(cls);
+            usable = classSize[cls];
+        } else {
+            int pages = (int) pagesFor(size);
+            int head = allocPages(pages);
+            for (int i = 0; i < pages; i++) {
+                int p = head + i;
+                mapFresh(p);
+                pageKind[p] = i == 0 ? RUN_HEAD : RUN_CONT;
+                pageArg[p] = i == 0 ? pages : head;
+            }
+            a = (long) head << pageShift;
+            usable = pages << pageShift;
+        }
+        usedBytes += usable;
+        if (usedBytes > peakUsedBytes) {
+            peakUsedBytes = usedBytes;
+        }
+        return a;
+    }
+
+    /**
+     * Frees an allocation; {@code size} must be the size passed to {@link #allocate} (any size with
+     * the same {@link #usableSize} is accepted). Changes heap metadata only. Owner thread.
+     *
+     * @throws IllegalArgumentException if {@code address} is not a live allocation of that size
+     *     (double free included); the arena is then unchanged
+     */
+    public void free(long address, int size) {
+        ensureOpen();
+        checkSize(size);
+        long pl = address >>> pageShift;
+        if (address <= 0 || pl >= topPage) {
+            throw badFree(address, size, "not an allocated page");
+        }
+        int page = (int) pl;
+        int off = (int) (address & pageMask);
+        if (size <= maxSmall) {
+            int cls = classBySize8[(size + 7) >>> 3];
+            if (pageKind[page] != SLAB) {
+                throw badFree(address, size, "not a slab page");
+            }
+            int slab = pageArg[page];
+            if (slabClass[slab] != cls) {
+                throw badFree(address, size, "slab of class " + classSize[slabClass[slab]]);
+            }
+            int cs = classSize[cls];
+            int slot = off / cs;
+            if (slot * cs != off || slot >= classSlots[cls]) {
+                throw badFree(address, size, "not a slot start");
+            }
+            int w = slab * wordsPerSlab + (slot >>> 6);
+            long bit = 1L << (slot & 63);
+            if ((slabBits[w] & bit) != 0) {
+                throw badFree(address, size, "slot already free");
+            }
+            slabBits[w] |= bit;
+            int free = ++slabFreeCount[slab];
+            usedBytes -= cs;
+            if (free == classSlots[cls]) {
+                if (free > 1) {
+                    unlinkSlab(slab);
+                }
+                releaseSlab(slab);
+            } else if (free == 1) {
+                linkSlab(slab);
+            }
+        } else {
+            long pages = pagesFor(size);
+            if (off != 0 || pageKind[page] != RUN_HEAD || pageArg[page] != pages) {
+                throw badFree(address, size, "not the head of a run of " + pages + " pages");
+            }
+            int n = (int) pages;
+            for (int i = 0; i < n; i++) {
+                unmap(page + i);
+                pageKind[page + i] = FREE;
+            }
+            freeExtent(page, n);
+            usedBytes -= (long) n << pageShift;
+        }
+    }
+
+    private static IllegalArgumentException badFree(long address, int size, String why) {
+        return new IllegalArgumentException(
+                "bad free of 0x" + Long.toHexString(address) + " size " + size + ": " + why);
+    }
+
+    private long allocateSmall(int cls) {
+        int slab = partialHead[cls];
+        if (slab < 0) {
+            slab = newSlab(cls);
+        }
+        int base = slab * wordsPerSlab;
+        int w = base;
+        while (slabBits[w] == 0) {
+            w++;
+        }
+        long bits = slabBits[w];
+        int bit = Long.numberOfTrailingZeros(bits);
+        slabBits[w] = bits & (bits - 1);
+        int slot = ((w - base) << 6) + bit;
+        if (--slabFreeCount[slab] == 0) {
+            unlinkSlab(slab);
+        }
+        return ((long) slabPage[slab] << pageShift) + (long) slot * classSize[cls];
+    }
+
+    private int newSlab(int cls) {
+        int slab;
+        if (slabIdFreeSize > 0) {
+            slab = slabIdFree[--slabIdFreeSize];
+        } else {
+            slab = slabIdTop++;
+            if (slab >= slabPage.length) {
+                int cap = slabPage.length * 2;
+                slabPage = Arrays.copyOf(slabPage, cap);
+                slabClass = Arrays.copyOf(slabClass, cap);
+                slabFreeCount = Arrays.copyOf(slabFreeCount, cap);
+                slabNext = Arrays.copyOf(slabNext, cap);
+                slabPrev = Arrays.copyOf(slabPrev, cap);
+                slabBits = Arrays.copyOf(slabBits, cap * wordsPerSlab);
+            }
+        }
+        int page = allocPages(1);
+        mapFresh(page);
+        pageKind[page] = SLAB;
+        pageArg[page] = slab;
+        slabPage[slab] = page;
+        slabClass[slab] = cls;
+        int slots = classSlots[cls];
+        slabFreeCount[slab] = slots;
+        int base = slab * wordsPerSlab;
+        for (int i = 0; i < wordsPerSlab; i++) {
+            int from = i << 6;
+            long word;
+            if (slots >= from + 64) {
+                word = -1L;
+            } else if (slots <= from) {
+                word = 0L;
+            } else {
+                word = (1L << (slots - from)) - 1;
+            }
+            slabBits[base + i] = word;
+        }
+        linkSlab(slab);
+        return slab;
+    }
+
+    private void releaseSlab(int slab) {
+        int page = slabPage[slab];
+        unmap(page);
+        pageKind[page] = FREE;
+        freeExtent(page, 1);
+        if (slabIdFreeSize == slabIdFree.length) {
+            slabIdFree = Arrays.copyOf(slabIdFree, slabIdFree.length * 2);
+        }
+        slabIdFree[slabIdFreeSize++] = slab;
+    }
+
+    private void linkSlab(int slab) {
+        int cls = slabClass[slab];
+        int head = partialHead[cls];
+        slabNext[slab] = head;
+        slabPrev[slab] = -1;
+        if (head >= 0) {
+            slabPrev[head] = slab;
+        }
+        partialHead[cls] = slab;
+    }
+
+    private void unlinkSlab(int slab) {
+        int next = slabNext[slab];
+        int prev = slabPrev[slab];
+        if (prev >= 0) {
+            slabNext[prev] = next;
+        } else {
+            partialHead[slabClass[slab]] = next;
+        }
+        if (next >= 0) {
+            slabPrev[next] = prev;
+        }
+    }
+
+    // ------------------------------------------------------------- logical page extents
+
+    private static int bin(int n) {
+        return n <= BIG_BIN ? n - 1 : BIG_BIN;
+    }
+
+    /** Reserves {@code n} contiguous logical pages (not yet mapped) and returns the first. */
+    private int allocPages(int n) {
+        int b = bin(n);
+        if (b < BIG_BIN) {
+            long candidates = binNonEmpty & (-1L << b);
+            if (candidates != 0) {
+                int found = Long.numberOfTrailingZeros(candidates);
+                int s = binHead[found];
+                removeExtent(s, found);
+                int len = found + 1;
+                if (len > n) {
+                    insertExtent(s + n, len - n);
+                }
+                return s;
+            }
+        }
+        for (int s = binHead[BIG_BIN]; s >= 0; s = freeNext[s]) {
+            int len = pageArg[s];
+            if (len >= n) {
+                removeExtent(s, BIG_BIN);
+                if (len > n) {
+                    insertExtent(s + n, len - n);
+                }
+                return s;
+            }
+        }
+        long top = (long) topPage + n;
+        if (top > Integer.MAX_VALUE) {
+            throw new IllegalStateException("logical address space exhausted");
+        }
+        int s = topPage;
+        topPage = (int) top;
+        ensurePageCapacity(topPage);
+        return s;
+    }
+
+    /** Returns the extent {@code [s, s+n)} (all pages FREE and unmapped), coalescing neighbours. */
+    private void freeExtent(int s, int n) {
+        if (s > 1 && pageKind[s - 1] == FREE) {
+            int left = pageArg[s - 1];
+            int ls = s - left;
+            removeExtent(ls, bin(left));
+            s = ls;
+            n += left;
+        }
+        int r = s + n;
+        if (r < topPage && pageKind[r] == FREE) {
+            int right = pageArg[r];
+            removeExtent(r, bin(right));
+            n += right;
+        }
+        if (s + n == topPage) {
+            topPage = s;
+        } else {
+            insertExtent(s, n);
+        }
+    }
+
+    private void insertExtent(int s, int n) {
+        pageKind[s] = FREE;
+        pageKind[s + n - 1] = FREE;
+        pageArg[s] = n;
+        pageArg[s + n - 1] = n;
+        int b = bin(n);
+        int head = binHead[b];
+        freeNext[s] = head;
+        freePrev[s] = -1;
+        if (head >= 0) {
+            freePrev[head] = s;
+        }
+        binHead[b] = s;
+        if (b < BIG_BIN) {
+            binNonEmpty |= 1L << b;
+        }
+    }
+
+    private void removeExtent(int s, int b) {
+        int next = freeNext[s];
+        int prev = freePrev[s];
+        if (prev >= 0) {
+            freeNext[prev] = next;
+        } else {
+            binHead[b] = next;
+            if (next < 0 && b < BIG_BIN) {
+                binNonEmpty &= ~(1L << b);
+            }
+        }
+        if (next >= 0) {
+            freePrev[next] = prev;
+        }
+    }
+
+    private void ensurePageCapacity(int pages) {
+        if (pages > pageKind.length) {
+            int cap = pageKind.length;
+            while (cap < pages) {
+                cap = cap > (1 << 29) ? Integer.MAX_VALUE - 8 : cap * 2;
+            }
+            pageKind = Arrays.copyOf(pageKind, cap);
+            pageArg = Arrays.copyOf(pageArg, cap);
+            freeNext = Arrays.copyOf(freeNext, cap);
+            freePrev = Arrays.copyOf(freePrev, cap);
+        }
+    }
+
+    // ------------------------------------------------------------- frames and page table
+
+    private int takeFrame() {
+        if (framePoolSize == 0) {
+            addChunk();
+        }
+        int f = framePool[--framePoolSize];
+        frameEpoch[f] = epoch;
+        return f;
+    }
+
+    private void addChunk() {
+        long bytes = (long) framesPerChunk << pageShift;
+        BytesStore<?, Void> store = BytesStore.lazyNativeBytesStoreWithFixedCapacity(bytes);
+        long base = store.addressForRead(0);
+        if (chunkCount == chunkBase.length) {
+            // the old array stays valid for a frozen view that captured it
+            chunkBase = Arrays.copyOf(chunkBase, chunkCount * 2);
+            chunkStores = Arrays.copyOf(chunkStores, chunkCount * 2);
+            live.chunkBase = chunkBase;
+        }
+        chunkStores[chunkCount] = store;
+        chunkBase[chunkCount] = base;
+        int first = chunkCount * framesPerChunk;
+        chunkCount++;
+        int total = chunkCount * framesPerChunk;
+        if (total > frameEpoch.length) {
+            frameEpoch = Arrays.copyOf(frameEpoch, Math.max(total, frameEpoch.length * 2));
+            framePool = Arrays.copyOf(framePool, frameEpoch.length);
+        }
+        // push in reverse so frames are handed out in address order
+        for (int f = total - 1; f >= first; f--) {
+            framePool[framePoolSize++] = f;
+        }
+        GLOBAL_NATIVE_BYTES.addAndGet(bytes);
+        GLOBAL_CHUNKS.incrementAndGet();
+    }
+
+    /** The live leaf for directory slot {@code di}, created or un-shared so it may be modified. */
+    private int[] writableLeaf(int di) {
+        if (di >= dir.length) {
+            int cap = dir.length;
+            while (cap <= di) {
+                cap *= 2;
+            }
+            dir = Arrays.copyOf(dir, cap);
+            leafEpoch = Arrays.copyOf(leafEpoch, cap);
+            live.dir = dir;
+        }
+        int[] leaf = dir[di];
+        if (leaf == null) {
+            leaf = new int[PageReader.LEAF_SIZE];
+            Arrays.fill(leaf, PageReader.UNMAPPED);
+            dir[di] = leaf;
+            leafEpoch[di] = epoch;
+        } else if (open != null && leafEpoch[di] != epoch) {
+            leaf = leaf.clone();
+            dir[di] = leaf;
+            leafEpoch[di] = epoch;
+        }
+        return leaf;
+    }
+
+    private void mapFresh(int page) {
+        int f = takeFrame();
+        writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = f;
+    }
+
+    private void unmap(int page) {
+        int[] leaf = writableLeaf(page >>> PageReader.LEAF_SHIFT);
+        int li = page & PageReader.LEAF_MASK;
+        int f = leaf[li];
+        leaf[li] = PageReader.UNMAPPED;
+        releaseFrame(f);
+    }
+
+    private void releaseFrame(int f) {
+        if (open != null && frameEpoch[f] != epoch) {
+            if (deferredSize == deferred.length) {
+                deferred = Arrays.copyOf(deferred, deferredSize * 2);
+            }
+            deferred[deferredSize++] = f;
+        } else {
+            framePool[framePoolSize++] = f;
+        }
+    }
+
+    /**
+     * The write barrier: native address for writing at {@code a} (valid to the end of its page).
+     * A frame still shared with the open snapshot is first copied to a fresh frame.
+     */
+    private long writeAddress(long a) {
+        int f = live.frameOf(a);
+        if (open != null && frameEpoch[f] != epoch) {
+            f = copyOnWrite((int) (a >>> pageShift), f);
+        }
+        return live.frameAddress(f) + (a & pageMask);
+    }
+
+    private int copyOnWrite(int page, int shared) {
+        int[] leaf = writableLeaf(page >>> PageReader.LEAF_SHIFT);
+        int f = takeFrame();
+        PageReader.MEM.copyMemory(live.frameAddress(shared), live.frameAddress(f), (long) pageSize);
+        leaf[page & PageReader.LEAF_MASK] = f;
+        if (deferredSize == deferred.length) {
+            deferred = Arrays.copyOf(deferred, deferredSize * 2);
+        }
+        deferred[deferredSize++] = shared;
+        Snapshot s = open;
+        long c = s.copied + pageSize;
+        s.copied = c;
+        if (c > copiedBytesPeak) {
+            copiedBytesPeak = c;
+        }
+        return f;
+    }
+
+    // =================================================================== bounds checks
+
+    private void check(long a, int len) {
+        if (len < 0) {
+            throw new ArenaAccessException("negative length " + len);
+        }
+        if (!checks || len == 0) {
+            return;
+        }
+        long pl = a >>> pageShift;
+        if (a <= 0 || pl >= topPage) {
+            throw outside(a, len, "no allocation");
+        }
+        int page = (int) pl;
+        switch (pageKind[page]) {
+            case SLAB: {
+                int slab = pageArg[page];
+                int cs = classSize[slabClass[slab]];
+                int off = (int) (a & pageMask);
+                int slot = off / cs;
+                if (slot >= classSlots[slabClass[slab]]) {
+                    throw outside(a, len, "slab tail");
+                }
+                if ((slabBits[slab * wordsPerSlab + (slot >>> 6)] & (1L << (slot & 63))) != 0) {
+                    throw outside(a, len, "free slot");
+                }
+                if (off - slot * cs + (long) len > cs) {
+                    throw outside(a, len, "beyond slot of " + cs + " bytes");
+                }
+                return;
+            }
+            case RUN_HEAD:
+            case RUN_CONT: {
+                int head = pageKind[page] == RUN_HEAD ? page : pageArg[page];
+                long end = (long) (head + pageArg[head]) << pageShift;
+                if (a + len > end) {
+                    throw outside(a, len, "beyond run end 0x" + Long.toHexString(end));
+                }
+                return;
+            }
+            default:
+                throw outside(a, len, "free page");
+        }
+    }
+
+    private static ArenaAccessException outside(long a, int len, String why) {
+        return new ArenaAccessException(
+                "access [0x" + Long.toHexString(a) + ", +" + len + ") outside allocations: " + why);
+    }
+
+    // =================================================================== reads
+
+    public byte readByte(long a) {
+        check(a, 1);
+        return live.readByte(a);
+    }
+
+    public short readShort(long a) {
+        check(a, 2);
+        return live.readShort(a);
+    }
+
+    public int readInt(long a) {
+        check(a, 4);
+        return live.readInt(a);
+    }
+
+    public long readLong(long a) {
+        check(a, 8);
+        return live.readLong(a);
+    }
+
+    /** Copies {@code len} bytes at {@code a} (may span the pages of a run) into {@code dst}. */
+    public void read(long a, byte[] dst, int off, int len) {
+        check(a, len);
+        live.read(a, dst, off, len);
+    }
+
+    /** Whether the {@code len} bytes at {@code a} equal {@code src[off, off+len)}; no copy. */
+    public boolean equalsBytes(long a, byte[] src, int off, int len) {
+        check(a, len);
+        return live.equalsBytes(a, src, off, len);
+    }
+
+    /** Hash of the {@code len} bytes at {@code a}; equals {@link #hash(byte[], int, int)} of the same bytes. */
+    public long hash(long a, int len) {
+        check(a, len);
+        return live.hash(a, len);
+    }
+
+    /** The arena's hash function over a heap array. */
+    public static long hash(byte[] b, int off, int len) {
+        return Hashing.hash(b, off, len);
+    }
+
+    /**
+     * Calls {@code c} with each physically contiguous native piece of {@code [a, a+len)}, in order
+     * (adjacent frames are merged). The pieces may be read (e.g. copied into a Netty buffer) during
+     * the call only, and must not be written.
+     */
+    public void forEachChunk(long a, int len, NativeChunkConsumer c) {
+        check(a, len);
+        live.forEachChunk(a, len, c);
+    }
+
+    // =================================================================== writes
+
+    public void writeByte(long a, byte v) {
+        check(a, 1);
+        PageReader.MEM.writeByte(writeAddress(a), v);
+    }
+
+    public void writeShort(long a, short v) {
+        check(a, 2);
+        if (live.inPage(a) >= 2) {
+            PageReader.MEM.writeShort(writeAddress(a), PageReader.NATIVE_LE ? v : Short.reverseBytes(v));
+        } else {
+            writeSlow(a, v, 2);
+        }
+    }
+
+    public void writeInt(long a, int v) {
+        check(a, 4);
+        if (live.inPage(a) >= 4) {
+            PageReader.MEM.writeInt(writeAddress(a), PageReader.NATIVE_LE ? v : Integer.reverseBytes(v));
+        } else {
+            writeSlow(a, v, 4);
+        }
+    }
+
+    public void writeLong(long a, long v) {
+        check(a, 8);
+        if (live.inPage(a) >= 8) {
+            PageReader.MEM.writeLong(writeAddress(a), PageReader.NATIVE_LE ? v : Long.reverseBytes(v));
+        } else {
+            writeSlow(a, v, 8);
+        }
+    }
+
+    private void writeSlow(long a, long v, int width) {
+        // translate every page first so a failure leaves memory unchanged
+        live.frameOf(a);
+        live.frameOf(a + width - 1);
+        for (int i = 0; i < width; i++) {
+            PageReader.MEM.writeByte(writeAddress(a + i), (byte) (v >>> (8 * i)));
+        }
+    }
+
+    /** Writes {@code src[off, off+len)} at {@code a} (may span the pages of a run). */
+    public void write(long a, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        check(a, len);
+        while (len > 0) {
+            int piece = Math.min(len, live.inPage(a));
+            PageReader.MEM.writeBytes(writeAddress(a), src, off, piece);
+            a += piece;
+            off += piece;
+            len -= piece;
+        }
+    }
+
+    /** Sets {@code len} bytes at {@code a} to {@code v}. */
+    public void fill(long a, int len, byte v) {
+        check(a, len);
+        while (len > 0) {
+            int piece = Math.min(len, live.inPage(a));
+            PageReader.MEM.setMemory(writeAddress(a), piece, v);
+            a += piece;
+            len -= piece;
+        }
+    }
+
+    /** Copies {@code len} bytes from {@code src} to {@code dst}; the ranges may overlap (memmove). */
+    public void copy(long src, long dst, int len) {
+        check(src, len);
+        check(dst, len);
+        if (len == 0 || src == dst) {
+            return;
+        }
+        if (dst > src && dst < src + len) {
+            // backwards, in pieces that stay within one page on both sides
+            long se = src + len;
+            long de = dst + len;
+            while (len > 0) {
+                int sp = (int) ((se - 1) & pageMask) + 1;
+                int dp = (int) ((de - 1) & pageMask) + 1;
+                int piece = Math.min(len, Math.min(sp, dp));
+                se -= piece;
+                de -= piece;
+                long nd = writeAddress(de);
+                long ns = live.nativeAddress(se);
+                PageReader.MEM.copyMemory(ns, nd, (long) piece);
+                len -= piece;
+            }
+        } else {
+            while (len > 0) {
+                int piece = Math.min(len, Math.min(live.inPage(src), live.inPage(dst)));
+                long nd = writeAddress(dst);
+                long ns = live.nativeAddress(src);
+                PageReader.MEM.copyMemory(ns, nd, (long) piece);
+                src += piece;
+                dst += piece;
+                len -= piece;
+            }
+        }
+    }
+
+    // =================================================================== snapshots
+
+    /**
+     * Freezes the current contents: copies the page-table directory (O(directory), not O(pages)) and
+     * makes every existing leaf and frame shared with the returned view. Owner thread.
+     *
+     * @throws IllegalStateException if a snapshot is already open or the arena is closed
+     */
+    public FrozenView freeze() {
+        return freeze(0L);
+    }
+
+    /**
+     * As {@link #freeze()}, recording {@code root} (e.g. the address of the keyspace's root block) in
+     * the view as {@link FrozenView#root()}, so the reader knows where to start.
+     */
+    public FrozenView freeze(long root) {
+        ensureOpen();
+        if (open != null) {
+            throw new IllegalStateException("a snapshot is already open; only one at a time is supported");
+        }
+        long t0 = System.nanoTime();
+        epoch++;
+        int used = (topPage + PageReader.LEAF_MASK) >>> PageReader.LEAF_SHIFT;
+        int[][] frozenDir = Arrays.copyOf(dir, Math.min(used, dir.length));
+        Snapshot s = new Snapshot(new PageReader(pageShift, live.chunkShift, frozenDir, chunkBase), epoch, root);
+        open = s;
+        freezes++;
+        lastFreezeNanos = System.nanoTime() - t0;
+        return s;
+    }
+
+    /** Duration of the last {@link #freeze()} in nanoseconds ({@code latest_fork_usec} counterpart). */
+    public long lastFreezeNanos() {
+        return lastFreezeNanos;
+    }
+
+    private void closeSnapshot(Snapshot s) {
+        if (open != s) {
+            return;
+        }
+        for (int i = 0; i < deferredSize; i++) {
+            framePool[framePoolSize++] = deferred[i];
+        }
+        deferredSize = 0;
+        copiedBytesLast = s.copied;
+        open = null;
+    }
+
+    private final class Snapshot implements FrozenView {
+        private final PageReader reader;
+        private final int snapshotEpoch;
+        private final long root;
+        private final Thread owner = Thread.currentThread();
+        volatile long copied;
+        private volatile boolean viewClosed;
+
+        Snapshot(PageReader reader, int snapshotEpoch, long root) {
+            this.reader = reader;
+            this.snapshotEpoch = snapshotEpoch;
+            this.root = root;
+        }
+
+        @Override
+        public long root() {
+            return root;
+        }
+
+        @Override
+        public byte readByte(long address) {
+            return reader.readByte(address);
+        }
+
+        @Override
+        public short readShort(long address) {
+            return reader.readShort(address);
+        }
+
+        @Override
+        public int readInt(long address) {
+            return reader.readInt(address);
+        }
+
+        @Override
+        public long readLong(long address) {
+            return reader.readLong(address);
+        }
+
+        @Override
+        public void read(long address, byte[] dst, int off, int len) {
+            reader.read(address, dst, off, len);
+        }
+
+        @Override
+        public boolean equalsBytes(long address, byte[] src, int off, int len) {
+            return reader.equalsBytes(address, src, off, len);
+        }
+
+        @Override
+        public long hash(long address, int len) {
+            return reader.hash(address, len);
+        }
+
+        @Override
+        public void forEachChunk(long address, int len, NativeChunkConsumer consumer) {
+            reader.forEachChunk(address, len, consumer);
+        }
+
+        @Override
+        public int pageSize() {
+            return reader.pageSize;
+        }
+
+        @Override
+        public long copiedBytes() {
+            return copied;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return viewClosed;
+        }
+
+        @Override
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a frozen view must be closed on the arena's owner thread");
+            }
+            if (viewClosed) {
+                return;
+            }
+            viewClosed = true;
+            // later reads throw instead of reading frames that may be reused
+            reader.dir = new int[0][];
+            if (!closed) {
+                closeSnapshot(this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "FrozenView[epoch=" + snapshotEpoch + ", copiedBytes=" + copied + ", closed=" + viewClosed + "]";
+        }
+    }
+
+    // =================================================================== accounting
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    public ArenaConfig config() {
+        return config;
+    }
+
+    public long usedBytes() {
+        return usedBytes;
+    }
+
+    public long peakUsedBytes() {
+        return peakUsedBytes;
+    }
+
+    public long totalFrames() {
+        return (long) chunkCount * framesPerChunk;
+    }
+
+    public long freeFrames() {
+        return framePoolSize;
+    }
+
+    public long framesInUse() {
+        return totalFrames() - framePoolSize;
+    }
+
+    public long framesHeldForSnapshot() {
+        return deferredSize;
+    }
+
+    public long nativeBytesReserved() {
+        return totalFrames() << pageShift;
+    }
+
+    public long copiedBytesCurrent() {
+        Snapshot s = open;
+        return s == null ? 0 : s.copied;
+    }
+
+    public long copiedBytesPeak() {
+        return copiedBytesPeak;
+    }
+
+    public long copiedBytesLast() {
+        return copiedBytesLast;
+    }
+
+    public boolean snapshotOpen() {
+        return open != null;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public ArenaStats stats() {
+        return new ArenaStats(pageSize, usedBytes, peakUsedBytes, framesInUse(), deferredSize, framePoolSize,
+                totalFrames(), nativeBytesReserved(), copiedBytesCurrent(), copiedBytesPeak, copiedBytesLast,
+                open != null, lastFreezeNanos, freezes);
+    }
+
+    /** Native bytes currently reserved by all arenas of this JVM (leak checks in tests). */
+    public static long globalNativeBytesReserved() {
+        return GLOBAL_NATIVE_BYTES.get();
+    }
+
+    /** Native chunks currently held by all arenas of this JVM (leak checks in tests). */
+    public static long globalChunks() {
+        return GLOBAL_CHUNKS.get();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("arena is closed");
+        }
+    }
+
+    /**
+     * Frees all native memory. Idempotent. Owner thread.
+     *
+     * @throws IllegalStateException if a frozen view is still open (another thread may be reading
+     *     its frames; close the view first)
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (open != null) {
+            throw new IllegalStateException("close the open frozen view before closing the arena");
+        }
+        closed = true;
+        live.dir = new int[0][];
+        live.chunkBase = new long[0];
+        dir = new int[0][];
+        long bytes = (long) framesPerChunk << pageShift;
+        for (int i = 0; i < chunkCount; i++) {
+            chunkStores[i].releaseLast();
+            chunkStores[i] = null;
+            GLOBAL_NATIVE_BYTES.addAndGet(-bytes);
+            GLOBAL_CHUNKS.decrementAndGet();
+        }
+        chunkCount = 0;
+        framePoolSize = 0;
+        deferredSize = 0;
+        usedBytes = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Arena[" + stats() + "]";
+    }
+}

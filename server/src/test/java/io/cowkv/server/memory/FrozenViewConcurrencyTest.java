@@ -1,0 +1,166 @@
+package io.cowkv.server.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reader thread walks a frozen view while the owner thread rewrites, frees and reallocates the
+ * same data heavily (reusing the same logical addresses). The reader must always see exactly the
+ * bytes of freeze time: no torn or changed data.
+ */
+class FrozenViewConcurrencyTest {
+
+    @AfterEach
+    void leakCheck() {
+        LeakChecks.assertNoNativeMemory();
+    }
+
+    static byte pattern(int id, int j, int version) {
+        return (byte) (id * 31 + j * 7 + version * 101 + (j >>> 8));
+    }
+
+    @Test
+    void readerSeesFreezeTimeDataWhileOwnerWrites() throws Exception {
+        for (boolean checks : new boolean[] {false, true}) {
+            run(ArenaConfig.of(4096, 64, checks), 3000, 12);
+        }
+        run(ArenaConfig.of(65536, 8, true), 1500, 8);
+    }
+
+    private void run(ArenaConfig cfg, int values, int passes) throws Exception {
+        Random rnd = new Random(42);
+        try (Arena arena = new Arena(cfg)) {
+            int n = values;
+            long[] addr = new long[n];
+            int[] size = new int[n];
+            long[] hash = new long[n];
+            int maxSize = 0;
+            for (int i = 0; i < n; i++) {
+                int s = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
+                byte[] b = new byte[s];
+                for (int j = 0; j < s; j++) {
+                    b[j] = pattern(i, j, 0);
+                }
+                addr[i] = arena.allocate(s);
+                size[i] = s;
+                arena.write(addr[i], b, 0, s);
+                hash[i] = Arena.hash(b, 0, s);
+                maxSize = Math.max(maxSize, s);
+            }
+
+            FrozenView view = arena.freeze();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicInteger donePasses = new AtomicInteger();
+            int bufSize = maxSize;
+            Thread reader = new Thread(() -> {
+                try {
+                    byte[] buf = new byte[bufSize];
+                    long[] sum = new long[1];
+                    for (int p = 0; p < passes; p++) {
+                        for (int i = 0; i < n; i++) {
+                            int s = size[i];
+                            view.read(addr[i], buf, 0, s);
+                            for (int j = 0; j < s; j++) {
+                                if (buf[j] != pattern(i, j, 0)) {
+                                    throw new AssertionError("value " + i + " byte " + j + " changed in pass " + p);
+                                }
+                            }
+                            if (view.hash(addr[i], s) != hash[i]) {
+                                throw new AssertionError("hash of value " + i + " changed in pass " + p);
+                            }
+                            if (s >= 8) {
+                                int j = (i * 17 + p) % (s - 7);
+                                long v = view.readLong(addr[i] + j);
+                                long expected = 0;
+                                for (int k = 0; k < 8; k++) {
+                                    expected |= (pattern(i, j + k, 0) & 0xFFL) << (8 * k);
+                                }
+                                if (v != expected) {
+                                    throw new AssertionError("torn long in value " + i + " at " + j);
+                                }
+                            }
+                            sum[0] = 0;
+                            view.forEachChunk(addr[i], s, (a, len) -> sum[0] += len);
+                            if (sum[0] != s) {
+                                throw new AssertionError("chunks of value " + i + " cover " + sum[0]);
+                            }
+                        }
+                        donePasses.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "frozen-view-reader");
+            reader.start();
+
+            // owner: heavy writes, frees and reallocations until the reader is done
+            List<long[]> live = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                live.add(new long[] {addr[i], size[i]});
+            }
+            int version = 1;
+            byte[] scratch = new byte[64 * 1024];
+            long writes = 0;
+            while (reader.isAlive()) {
+                version++;
+                for (int k = 0; k < 2000; k++) {
+                    int idx = rnd.nextInt(live.size());
+                    long[] x = live.get(idx);
+                    int s = (int) x[1];
+                    switch (rnd.nextInt(6)) {
+                        case 0: {
+                            for (int j = 0; j < s; j++) {
+                                scratch[j] = pattern(idx, j, version);
+                            }
+                            arena.write(x[0], scratch, 0, s);
+                            break;
+                        }
+                        case 1:
+                            if (s >= 8) {
+                                arena.writeLong(x[0] + rnd.nextInt(s - 7), rnd.nextLong());
+                            }
+                            break;
+                        case 2:
+                            arena.fill(x[0], s, (byte) version);
+                            break;
+                        case 3: {
+                            int len = rnd.nextInt(s);
+                            arena.copy(x[0], x[0] + (s - len), len);
+                            break;
+                        }
+                        default: {
+                            arena.free(x[0], s);
+                            int ns = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
+                            long na = arena.allocate(ns);
+                            arena.fill(na, ns, (byte) -1);
+                            live.set(idx, new long[] {na, ns});
+                            break;
+                        }
+                    }
+                    writes++;
+                }
+            }
+            reader.join();
+            if (failure.get() != null) {
+                throw new AssertionError("reader failed after " + writes + " owner operations", failure.get());
+            }
+            assertThat(donePasses.get()).isEqualTo(passes);
+            assertThat(view.copiedBytes()).isPositive();
+            assertThat(arena.framesHeldForSnapshot()).isPositive();
+            view.close();
+            assertThat(arena.copiedBytesLast()).isPositive();
+            for (long[] x : live) {
+                arena.free(x[0], (int) x[1]);
+            }
+            LeakChecks.assertAllFramesFree(arena);
+        }
+    }
+}
