@@ -75,6 +75,10 @@ public final class StringCommands {
         int flags = 0;
         long expireAt = Entry.NO_EXPIRE;
         long now = server.keyspace.clock().millis();
+        // As Redis's parseExtendedStringArgumentsOrReply: the same expire option may repeat (the
+        // last one wins), a different one is a syntax error, and the value is checked only after
+        // every option parsed (so a syntax error anywhere wins over a bad number).
+        int expireOpt = -1;
         for (int i = 3; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
             if (a.is(i, "nx") && (flags & XX) == 0) {
@@ -85,34 +89,39 @@ public final class StringCommands {
                 flags |= GET;
             } else if (a.is(i, "keepttl") && (flags & EXPIRE) == 0) {
                 flags |= KEEPTTL;
-            } else if ((flags & (KEEPTTL | EXPIRE)) == 0 && hasNext
-                    && (a.is(i, "ex") || a.is(i, "px") || a.is(i, "exat") || a.is(i, "pxat"))) {
-                if (!a.parseLong(i + 1, num)) {
-                    r.error(Errors.NOT_INTEGER);
-                    return;
-                }
-                long v = num[0];
-                boolean seconds = a.is(i, "ex") || a.is(i, "exat");
-                boolean relative = a.is(i, "ex") || a.is(i, "px");
-                if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                    r.error(Errors.INVALID_EXPIRE_SET);
-                    return;
-                }
-                long ms = seconds ? v * 1000 : v;
-                if (relative) {
-                    if (ms > Long.MAX_VALUE - now) {
-                        r.error(Errors.INVALID_EXPIRE_SET);
-                        return;
-                    }
-                    ms += now;
-                }
-                expireAt = ms;
+            } else if ((flags & KEEPTTL) == 0 && hasNext
+                    && (a.is(i, "ex") || a.is(i, "px") || a.is(i, "exat") || a.is(i, "pxat"))
+                    && (expireOpt < 0 || a.lower(i).equals(a.lower(expireOpt)))) {
+                expireOpt = i;
                 flags |= EXPIRE;
                 i++;
             } else {
                 r.error(Errors.SYNTAX);
                 return;
             }
+        }
+        if (expireOpt >= 0) {
+            int i = expireOpt;
+            if (!a.parseLong(i + 1, num)) {
+                r.error(Errors.NOT_INTEGER);
+                return;
+            }
+            long v = num[0];
+            boolean seconds = a.is(i, "ex") || a.is(i, "exat");
+            boolean relative = a.is(i, "ex") || a.is(i, "px");
+            if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
+                r.error(Errors.INVALID_EXPIRE_SET);
+                return;
+            }
+            long ms = seconds ? v * 1000 : v;
+            if (relative) {
+                if (ms > Long.MAX_VALUE - now) {
+                    r.error(Errors.INVALID_EXPIRE_SET);
+                    return;
+                }
+                ms += now;
+            }
+            expireAt = ms;
         }
         Database db = server.keyspace.db(s.db);
         Entry old = db.lookup(a.data(), a.offset(1), a.length(1));
