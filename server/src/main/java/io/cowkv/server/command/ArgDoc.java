@@ -71,7 +71,7 @@ public final class ArgDoc {
                     item = group(c == '[' ? ']' : ')', c == '[');
                 } else {
                     String word = word();
-                    int colon = word.indexOf(':');
+                    int colon = word.lastIndexOf(':'); // the type follows the last colon ("ip:port:string")
                     if (colon < 0) {
                         if (word.equals("...")) {
                             ArgDoc last = out.remove(out.size() - 1);

@@ -41,7 +41,7 @@ public final class ServerConfig {
     private final IntParam tcpKeepalive = add(new IntParam("tcp-keepalive", true, 300, 0, Integer.MAX_VALUE));
     private final IntParam tcpBacklog = add(new IntParam("tcp-backlog", false, 511, 0, Integer.MAX_VALUE));
     private final EnumParam loglevel =
-            add(new EnumParam("loglevel", true, "notice", "debug", "verbose", "notice", "warning", "nothing"));
+            add(new EnumParam("loglevel", true, "notice", "debug", "verbose", "notice", "warning"));
     private final StringParam logfile = add(new StringParam("logfile", false, ""));
     private final SaveParam save = add(new SaveParam());
     private final BoolParam rdbcompression = add(new BoolParam("rdbcompression", true, true));
@@ -52,6 +52,10 @@ public final class ServerConfig {
     private final EnumParam maxmemoryPolicy = add(new EnumParam("maxmemory-policy", true, "noeviction",
             "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
             "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+    // Eviction tuning Redis 7 has; accepted and shown, not used until CowKV evicts.
+    private final IntParam maxmemorySamples = add(new IntParam("maxmemory-samples", true, 5, 1, 64));
+    private final IntParam maxmemoryEvictionTenacity = add(new IntParam("maxmemory-eviction-tenacity", true, 10, 0, 100));
+    private final MemoryParam maxmemoryClients = add(new MemoryParam("maxmemory-clients", true, 0, 0, Long.MAX_VALUE));
     private final IntParam hz = add(new IntParam("hz", true, 10, 1, 500));
     private final BoolParam appendonly = add(new BoolParam("appendonly", false, false));
     private final BoolParam daemonize = add(new BoolParam("daemonize", false, false));

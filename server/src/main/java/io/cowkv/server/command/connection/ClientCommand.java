@@ -123,7 +123,7 @@ public final class ClientCommand {
             } else if (a.is(i, "id") && i + 1 < a.count()) {
                 Set<Long> ids = new HashSet<>();
                 for (i = i + 1; i < a.count(); i++) {
-                    if (!a.parseLong(i, num) || num[0] <= 0) {
+                    if (!a.parseLong(i, num)) { // Redis 7.0 accepts any integer here (none matches <= 0)
                         s.reply().error("ERR Invalid client ID");
                         return;
                     }
@@ -357,7 +357,7 @@ public final class ClientCommand {
             "NO-TOUCH (ON|OFF)",
             "    Will not touch LRU/LFU stats when this mode is on.",
             "HELP",
-            "    Print this help."};
+            "    Prints this help."};
         Reply r = s.reply();
         r.array(lines.length);
         for (String l : lines) {

@@ -32,7 +32,7 @@ public final class CommandCommand {
                 .sub(sub("docs", -2, "Returns documentary information about one, multiple or all commands.", "[command-name:string ...]", this::docs))
                 .sub(sub("list", -2, "Returns a list of command names.",
                         "[FILTERBY (MODULE module-name:string|ACLCAT category:string|PATTERN pattern:pattern)]", this::list))
-                .sub(sub("getkeys", -3, "Extracts the key names from an arbitrary command.", "command:string [arg:string ...]", this::getkeys))
+                .sub(sub("getkeys", -4, "Extracts the key names from an arbitrary command.", "command:string [arg:string ...]", this::getkeys))
                 .sub(sub("help", 2, "Returns helpful text about the different subcommands.", "", this::help))
                 .build());
     }
@@ -80,7 +80,7 @@ public final class CommandCommand {
         for (int i = 2; i < a.count(); i++) {
             CommandSpec spec = find(a.string(i));
             if (spec == null) {
-                r.nullArray();
+                r.nullBulk(); // Redis: addReplyNull, "$-1" in RESP2
             } else {
                 writeInfo(r, spec);
             }
@@ -110,7 +110,7 @@ public final class CommandCommand {
             r.bulk("flags");
             r.set(spec.is("write") ? 2 : 2);
             r.simple(spec.is("write") ? "RW" : "RO");
-            r.simple(spec.is("write") ? "UPDATE" : "ACCESS");
+            r.simple(spec.is("write") ? "update" : "access"); // Redis writes these key-spec flags in lower case
             r.bulk("begin_search");
             r.map(2);
             r.bulk("type");
@@ -140,23 +140,59 @@ public final class CommandCommand {
         }
     }
 
+    /** Command flags in the order Redis lists them (its flag bits' order, addReplyCommandFlags). */
+    private static final List<String> FLAG_ORDER = List.of("write", "readonly", "denyoom", "module", "admin", "pubsub",
+            "noscript", "blocking", "loading", "stale", "skip_monitor", "skip_slowlog", "asking", "fast", "no_auth",
+            "no_mandatory_keys", "no_async_loading", "no_multi", "movablekeys", "allow_busy");
+
+    /** ACL categories in the order Redis lists them (ACLCommandCategories). */
+    private static final List<String> CATEGORY_ORDER = List.of("@keyspace", "@read", "@write", "@set", "@sortedset",
+            "@list", "@hash", "@string", "@bitmap", "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast",
+            "@slow", "@blocking", "@dangerous", "@connection", "@transaction", "@scripting");
+
     private static List<String> sortedFlags(CommandSpec spec) {
         List<String> out = new ArrayList<>(spec.flags);
-        out.sort(null);
+        out.sort(java.util.Comparator.comparingInt((String f) -> {
+            int i = FLAG_ORDER.indexOf(f);
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }).thenComparing(f -> f));
         return out;
     }
 
     private static List<String> aclCategories(CommandSpec spec) {
-        List<String> cats = new ArrayList<>();
+        // The command's own category (from its group), then the ones Redis derives from flags
+        // (setImplicitACLCategories), listed in Redis's category order.
+        // TODO(cowkv): per-command categories where Redis's differ from the group (DBSIZE is @keyspace).
+        java.util.Set<String> cats = new java.util.HashSet<>();
+        String g = spec.group;
+        if (g.equals("generic")) {
+            cats.add("@keyspace");
+        } else if (!g.equals("server")) {
+            cats.add("@" + g);
+        }
         if (spec.is("write")) {
             cats.add("@write");
-        } else if (spec.is("readonly")) {
+        }
+        if (spec.is("readonly")) {
             cats.add("@read");
         }
-        String g = spec.group;
-        cats.add(g.equals("generic") ? "@keyspace" : g.equals("server") ? "@admin" : "@" + g);
+        if (spec.is("admin")) {
+            cats.add("@admin");
+            cats.add("@dangerous");
+        }
+        if (spec.is("pubsub")) {
+            cats.add("@pubsub");
+        }
+        if (spec.is("blocking")) {
+            cats.add("@blocking");
+        }
         cats.add(spec.is("fast") ? "@fast" : "@slow");
-        return cats;
+        List<String> out = new ArrayList<>(cats);
+        out.sort(java.util.Comparator.comparingInt((String c) -> {
+            int i = CATEGORY_ORDER.indexOf(c);
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }).thenComparing(c -> c));
+        return out;
     }
 
     private void docs(Session s, CommandArgs a) {
@@ -339,7 +375,7 @@ public final class CommandCommand {
             "GETKEYS <full-command>",
             "    Return the keys from a full Redis command.",
             "HELP",
-            "    Print this help."};
+            "    Prints this help."};
         r(s).array(lines.length);
         for (String l : lines) {
             r(s).simple(l);

@@ -51,10 +51,24 @@ public final class ConfigCommand {
                 .doc(summary, since, "O(N) when N is the number of configuration parameters provided").args(args).handler(h);
     }
 
+    /**
+     * Parameters Redis 7 marks PROTECTED_CONFIG: CONFIG SET refuses them while
+     * enable-protected-configs is "no", its default (CowKV has no such switch yet).
+     */
+    private static final Set<String> PROTECTED = Set.of("dir", "dbfilename");
+
     private void get(Session s, CommandArgs a) {
         Map<String, String> found = new LinkedHashMap<>();
         for (int i = 2; i < a.count(); i++) {
-            String pattern = a.string(i).toLowerCase(Locale.ROOT);
+            String typed = a.string(i);
+            String pattern = typed.toLowerCase(Locale.ROOT);
+            if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
+                // Redis looks a plain name up directly and answers with the name as typed.
+                if (!found.containsKey(typed) && server.config.has(pattern)) {
+                    found.put(typed, server.config.get(pattern));
+                }
+                continue;
+            }
             for (String name : server.config.names()) {
                 if (!found.containsKey(name) && Glob.matches(pattern, name, true)) {
                     found.put(name, server.config.get(name));
@@ -72,7 +86,7 @@ public final class ConfigCommand {
     private void set(Session s, CommandArgs a) {
         Reply r = s.reply();
         if ((a.count() - 2) % 2 != 0) {
-            r.error("ERR wrong number of arguments for 'config|set' command");
+            r.error(io.cowkv.server.protocol.Errors.SYNTAX); // Redis 7.0: an odd count is a syntax error
             return;
         }
         Set<String> seen = new HashSet<>();
@@ -83,15 +97,20 @@ public final class ConfigCommand {
                 r.error("ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(i) + "'");
                 return;
             }
-            if (!seen.add(name)) {
-                r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - duplicate parameter");
-                return;
-            }
+            // Errors name the parameter as the client typed it, as Redis does.
             if (!server.config.isMutable(name)) {
-                r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + a.string(i) + "') - can't set immutable config");
                 return;
             }
-            pairs.add(new String[]{name, a.string(i + 1)});
+            if (PROTECTED.contains(name)) {
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + a.string(i) + "') - can't set protected config");
+                return;
+            }
+            if (!seen.add(name)) {
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + a.string(i) + "') - duplicate parameter");
+                return;
+            }
+            pairs.add(new String[]{name, a.string(i + 1), a.string(i)});
         }
         // All or nothing, as Redis 7: apply, and restore the old values if one fails.
         List<String[]> applied = new ArrayList<>();
@@ -112,7 +131,7 @@ public final class ConfigCommand {
                         // the old value was valid before; cannot fail
                     }
                 }
-                r.error("ERR CONFIG SET failed (possibly related to argument '" + p[0] + "') - " + e.getMessage());
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + e.getMessage());
                 return;
             }
         }
@@ -148,7 +167,7 @@ public final class ConfigCommand {
             "REWRITE",
             "    Rewrite the configuration file.",
             "HELP",
-            "    Print this help."};
+            "    Prints this help."};
         Reply r = s.reply();
         r.array(lines.length);
         for (String l : lines) {

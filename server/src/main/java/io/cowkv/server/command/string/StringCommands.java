@@ -134,6 +134,10 @@ public final class StringCommands {
         Reply r = s.reply();
         int flags = 0;
         long now = server.keyspace.clock().millis();
+        // The same expire option may repeat (the last one wins), a different one is a syntax
+        // error, and the value is checked only after every option is parsed, so a syntax error
+        // anywhere wins over a bad number.
+        int expireOpt = -1;
         for (int i = from; i < a.count(); i++) {
             boolean hasNext = i + 1 < a.count();
             if (isSet && a.is(i, "nx") && (flags & XX) == 0) {
@@ -146,35 +150,40 @@ public final class StringCommands {
                 flags |= KEEPTTL;
             } else if (!isSet && a.is(i, "persist") && (flags & EXPIRE) == 0) {
                 flags |= PERSIST;
-            } else if ((flags & (KEEPTTL | EXPIRE | PERSIST)) == 0 && hasNext
-                    && (a.is(i, "ex") || a.is(i, "px") || a.is(i, "exat") || a.is(i, "pxat"))) {
-                boolean seconds = a.is(i, "ex") || a.is(i, "exat");
-                boolean relative = a.is(i, "ex") || a.is(i, "px");
-                if (!a.parseLong(i + 1, num)) {
-                    r.error(Errors.NOT_INTEGER);
-                    return -1;
-                }
-                long v = num[0];
-                ErrorReply invalid = new ErrorReply("ERR invalid expire time in '" + cmd + "' command");
-                if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                    r.error(invalid);
-                    return -1;
-                }
-                long ms = seconds ? v * 1000 : v;
-                if (relative) {
-                    if (ms > Long.MAX_VALUE - now) {
-                        r.error(invalid);
-                        return -1;
-                    }
-                    ms += now;
-                }
-                num[0] = ms;
+            } else if ((flags & (KEEPTTL | PERSIST)) == 0 && hasNext
+                    && (a.is(i, "ex") || a.is(i, "px") || a.is(i, "exat") || a.is(i, "pxat"))
+                    && (expireOpt < 0 || a.lower(i).equals(a.lower(expireOpt)))) {
+                expireOpt = i;
                 flags |= EXPIRE;
                 i++;
             } else {
                 r.error(Errors.SYNTAX);
                 return -1;
             }
+        }
+        if (expireOpt >= 0) {
+            int i = expireOpt;
+            if (!a.parseLong(i + 1, num)) {
+                r.error(Errors.NOT_INTEGER);
+                return -1;
+            }
+            long v = num[0];
+            boolean seconds = a.is(i, "ex") || a.is(i, "exat");
+            boolean relative = a.is(i, "ex") || a.is(i, "px");
+            ErrorReply invalid = new ErrorReply("ERR invalid expire time in '" + cmd + "' command");
+            if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
+                r.error(invalid);
+                return -1;
+            }
+            long ms = seconds ? v * 1000 : v;
+            if (relative) {
+                if (ms > Long.MAX_VALUE - now) {
+                    r.error(invalid);
+                    return -1;
+                }
+                ms += now;
+            }
+            num[0] = ms;
         }
         return flags;
     }
