@@ -265,6 +265,18 @@ public final class Database {
         return out;
     }
 
+    /** Copies of every string entry as {key, value, expireAt} (provisional freeze). */
+    java.util.List<Object[]> snapshotEntries() {
+        List<Object[]> out = new ArrayList<>(dict.size());
+        for (Map.Entry<Key, Entry> me : dict.entrySet()) {
+            Entry e = me.getValue();
+            if (e.type == ValueType.STRING) {
+                out.add(new Object[]{me.getKey().toBytes().clone(), e.stringBytes(), e.expireAt});
+            }
+        }
+        return out;
+    }
+
     /**
      * Active expiry: samples up to {@code samples} keys with a TTL and deletes the expired ones.
      * Returns the number deleted.

@@ -1,0 +1,43 @@
+package io.cowkv.server.keyspace;
+
+/**
+ * A point-in-time view of every database, taken by {@link Keyspace#freeze()} on the keyspace
+ * thread and read by one other thread (the snapshot thread) while the keyspace keeps changing.
+ *
+ * <p>Contract: {@link #forEach} and the size getters may be called from the snapshot thread;
+ * {@link #copiedBytes()} from any thread; {@link #close()} only on the keyspace thread, after the
+ * reader is done. Until closed the view pins the memory it needs.
+ */
+public interface FrozenKeyspace extends AutoCloseable {
+    int databases();
+
+    /** Keys in database {@code db} at the freeze (expired-but-not-yet-deleted keys included). */
+    long size(int db);
+
+    /** Keys with an expire time in database {@code db} at the freeze. */
+    long expires(int db);
+
+    /** Streams every key of database {@code db} as it was at the freeze. */
+    void forEach(int db, FrozenEntryVisitor visitor);
+
+    /** Bytes copied so far because a write touched memory this view still needed (Redis's COW size). */
+    long copiedBytes();
+
+    /** How long the freeze took (Redis's latest_fork_usec counterpart), in nanoseconds. */
+    long freezeNanos();
+
+    /** Wall-clock time of the freeze, in ms since the epoch. */
+    long frozenAtMillis();
+
+    @Override
+    void close();
+
+    /** Receives the entries of a frozen database, on the reading thread. */
+    interface FrozenEntryVisitor {
+        /**
+         * A string key. {@code key} and {@code value} are fresh arrays the visitor may keep;
+         * {@code expireAt} is absolute ms or {@link Entry#NO_EXPIRE}.
+         */
+        void string(byte[] key, byte[] value, long expireAt);
+    }
+}
