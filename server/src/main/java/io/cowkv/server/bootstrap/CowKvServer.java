@@ -42,7 +42,8 @@ public final class CowKvServer {
 
     public CowKvServer(ServerConfig config) {
         this.config = config;
-        this.keyspace = new Keyspace(config.databases(), Clock.SYSTEM);
+        this.keyspace = new Keyspace(config.databases(), Clock.SYSTEM,
+                io.cowkv.server.memory.ArenaConfig.defaults().withPageSize(config.arenaPageSize()));
         CommandRegistry registry = new CommandRegistry();
         this.context = new ServerContext(keyspace, config, registry, CowkvVersion.REDIS_COMPATIBLE);
         new ConnectionCommands(context).register(registry);
@@ -56,7 +57,7 @@ public final class CowKvServer {
         new io.cowkv.server.command.keys.ExpireCommands(context).register(registry);
         new io.cowkv.server.command.keys.ObjectCommand(context).register(registry);
         this.dispatcher = new Dispatcher(context);
-        MemoryReport memory = new HeapMemoryReport(config);
+        MemoryReport memory = new ArenaMemoryReport(config, keyspace.arena());
         dispatcher.writeGuard((spec, session) -> {
             long max = config.maxmemory();
             if (max > 0 && spec.is("denyoom") && memory.usedMemory() > max) {
@@ -97,7 +98,8 @@ public final class CowKvServer {
 
     /** serverCron: active expiry and rate sampling, on the keyspace thread. */
     private void cron() {
-        keyspace.activeExpireCycle();
+        keyspace.activeExpireCycle(config.hz());
+        keyspace.cronResize();
         throughput.sample();
     }
 
@@ -125,31 +127,34 @@ public final class CowKvServer {
             return;
         }
         net.stop();
+        keyspace.close();
         ServerLog.warning("CowKV is now ready to exit, bye bye...");
     }
 
-    /** Provisional memory figures while the keyspace lives on the Java heap (issue 3 moves it off-heap). */
-    private static final class HeapMemoryReport implements MemoryReport {
+    /** INFO memory over the arena: used_memory is the bytes allocated for keys and values. */
+    private static final class ArenaMemoryReport implements MemoryReport {
         private final ServerConfig config;
-        private long peak;
+        private final io.cowkv.server.memory.Arena arena;
 
-        HeapMemoryReport(ServerConfig config) {
+        ArenaMemoryReport(ServerConfig config, io.cowkv.server.memory.Arena arena) {
             this.config = config;
+            this.arena = arena;
         }
 
         @Override
         public long usedMemory() {
-            Runtime rt = Runtime.getRuntime();
-            long used = rt.totalMemory() - rt.freeMemory();
-            peak = Math.max(peak, used);
-            return used;
+            return arena.usedBytes();
         }
 
         @Override
         public Map<String, Object> fields() {
-            long used = usedMemory();
+            long used = arena.usedBytes();
+            long peak = arena.peakUsedBytes();
             long rss = ProcessMemory.rss();
             long total = ProcessMemory.totalSystemMemory();
+            long framesBytes = arena.framesInUse() * arena.pageSize();
+            Runtime rt = Runtime.getRuntime();
+            long heap = rt.totalMemory() - rt.freeMemory();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("used_memory", used);
             m.put("used_memory_human", ProcessMemory.human(used));
@@ -157,14 +162,27 @@ public final class CowKvServer {
             m.put("used_memory_rss_human", ProcessMemory.human(rss));
             m.put("used_memory_peak", peak);
             m.put("used_memory_peak_human", ProcessMemory.human(peak));
-            m.put("used_memory_peak_perc", String.format(java.util.Locale.ROOT, "%.2f%%", peak == 0 ? 0.0 : 100.0 * used / peak));
+            m.put("used_memory_peak_perc", String.format(java.util.Locale.ROOT, "%.2f%%", peak == 0 ? 100.0 : 100.0 * used / peak));
+            m.put("used_memory_dataset", used);
+            m.put("allocator_allocated", used);
+            m.put("allocator_active", framesBytes);
+            m.put("allocator_resident", arena.nativeBytesReserved());
             m.put("total_system_memory", total);
             m.put("total_system_memory_human", ProcessMemory.human(total));
             m.put("maxmemory", config.maxmemory());
             m.put("maxmemory_human", ProcessMemory.human(config.maxmemory()));
             m.put("maxmemory_policy", config.maxmemoryPolicy());
+            m.put("allocator_frag_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 1.0 : (double) framesBytes / used));
             m.put("mem_fragmentation_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
-            m.put("mem_allocator", "java-heap (provisional)");
+            m.put("mem_fragmentation_bytes", rss - used);
+            m.put("mem_allocator", "cowkv-arena");
+            m.put("arena_page_size", arena.pageSize());
+            m.put("arena_frames_total", arena.totalFrames());
+            m.put("arena_frames_in_use", arena.framesInUse());
+            m.put("arena_frames_free", arena.freeFrames());
+            m.put("arena_frames_held_for_snapshot", arena.framesHeldForSnapshot());
+            m.put("arena_native_bytes", arena.nativeBytesReserved());
+            m.put("jvm_heap_used", heap);
             return m;
         }
     }

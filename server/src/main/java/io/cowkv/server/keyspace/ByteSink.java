@@ -1,11 +1,18 @@
 package io.cowkv.server.keyspace;
 
+import io.cowkv.server.memory.NativeChunkConsumer;
+
 /**
  * Receives a value's bytes in order, either from a heap array or from native memory, so a
  * value can be copied straight into a reply without an intermediate array.
  */
-public interface ByteSink {
+public interface ByteSink extends NativeChunkConsumer {
     void bytes(byte[] b, int off, int len);
 
     void nativeBytes(long address, int len);
+
+    @Override
+    default void accept(long nativeAddress, int len) {
+        nativeBytes(nativeAddress, len);
+    }
 }

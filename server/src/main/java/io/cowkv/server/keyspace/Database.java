@@ -1,31 +1,62 @@
 package io.cowkv.server.keyspace;
 
+import io.cowkv.server.memory.Arena;
+import io.cowkv.server.util.Numbers;
+
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.cowkv.server.keyspace.EntryLayout.*;
+
 /**
- * One of the numbered databases: a dictionary of keys with lazy expiry.
+ * One of the numbered databases: a chained hash dictionary whose bucket tables and records all
+ * live in the keyspace's {@link Arena}, with Redis's incremental rehashing and resize rules.
  *
- * <p>Provisional on-heap implementation (issue 3 moves keys and values into the paged arena
- * behind this same API). Contract: confined to the keyspace thread; key and value slices passed
- * in are copied when stored, never retained.
+ * <p>Only the roots are on the heap: the two tables' addresses and sizes, the rehash index and
+ * counters; a freeze copies these few numbers (see {@link Keyspace#freeze()}), so a frozen view
+ * holds the whole database. During a rehash, buckets of table 0 below {@code rehashIdx} have been
+ * moved to table 1 and are never read again (their slots are left as they were, so moving a bucket
+ * dirties table 1 only): look-ups, SCAN and frozen walks all skip them.
+ *
+ * <p>Resizing: grow when the load factor reaches 1, but while a snapshot is open only when it
+ * passes 5 (a resize dirties many pages), as Redis does with a fork child; shrink from the cron
+ * when under 10% full. Contract: keyspace thread only. Key and value slices passed in are copied.
  */
 public final class Database {
+    private static final int INITIAL_SIZE = 4;
+    private static final int FORCE_RESIZE_RATIO = 5;
+    private static final int MAX_TABLE_SIZE = 1 << 27;
+
     private final int id;
     private final KeyspaceStats stats;
     private final Clock clock;
-    private final HashMap<Key, Entry> dict = new HashMap<>();
-    private final Key.Probe probe = new Key.Probe();
-    private long expires;
+    private final Arena arena;
+    private final Entry view;
 
-    Database(int id, KeyspaceStats stats, Clock clock) {
+    // roots (copied by a freeze)
+    long t0;
+    int size0;
+    long t1;
+    int size1;
+    int rehashIdx = -1;
+    long used;
+    long expires;
+
+    private long avgTtl;
+    private int expireCursor;
+
+    // results of the last find()
+    private long foundPrev;
+    private int foundTable;
+    private int foundBucket;
+
+    Database(int id, KeyspaceStats stats, Clock clock, Arena arena) {
         this.id = id;
         this.stats = stats;
         this.clock = clock;
+        this.arena = arena;
+        this.view = new Entry(arena);
     }
 
     public int id() {
@@ -33,12 +64,48 @@ public final class Database {
     }
 
     public long size() {
-        return dict.size();
+        return used;
     }
 
     /** Number of keys with an expire time. */
     public long expires() {
         return expires;
+    }
+
+    // =============================================================== look-up
+
+    /** The record of key {@code k}, or 0; sets foundPrev/foundTable/foundBucket. No expiry check. */
+    private long find(byte[] k, int off, int len) {
+        if (used == 0) {
+            return 0;
+        }
+        if (rehashIdx >= 0 && canRehash()) {
+            rehashStep(1);
+        }
+        long h = Arena.hash(k, off, len);
+        for (int t = 0; t <= 1; t++) {
+            long table = t == 0 ? t0 : t1;
+            int size = t == 0 ? size0 : size1;
+            int idx = (int) (h & (size - 1));
+            if (t == 1 || idx >= rehashIdx) {
+                long prev = 0;
+                long e = arena.readLong(table + idx * 8L);
+                while (e != 0) {
+                    if (arena.readInt(e + KEY_LEN) == len && arena.equalsBytes(e + HEADER, k, off, len)) {
+                        foundPrev = prev;
+                        foundTable = t;
+                        foundBucket = idx;
+                        return e;
+                    }
+                    prev = e;
+                    e = arena.readLong(e + NEXT);
+                }
+            }
+            if (rehashIdx < 0) {
+                break;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -55,98 +122,228 @@ public final class Database {
         return e;
     }
 
-    /** Finds a live key (lazy expiry applied) without touching hit/miss statistics. */
+    /** Finds a live key (lazy expiry applied) and updates its access time. */
     public Entry lookup(byte[] k, int off, int len) {
-        probe.set(k, off, len);
-        Entry e = dict.get(probe);
-        if (e == null) {
+        long e = live(k, off, len);
+        if (e == 0) {
             return null;
         }
-        if (e.expireAt != Entry.NO_EXPIRE && e.expireAt <= clock.millis()) {
-            dict.remove(probe);
-            expires--;
-            stats.expiredKeys++;
-            return null;
+        if (!arena.snapshotOpen()) {
+            // Like Redis with a fork child, skip the LRU write during a snapshot: it would copy the page.
+            arena.writeInt(e + LRU, (int) (clock.millis() / 1000));
         }
-        e.lastAccess = clock.millis();
-        return e;
-    }
-
-    /** Finds a live key (lazy expiry applied) without updating its access time (OBJECT, SCAN TYPE). */
-    public Entry peek(byte[] k, int off, int len) {
-        probe.set(k, off, len);
-        Entry e = dict.get(probe);
-        if (e != null && e.expireAt != Entry.NO_EXPIRE && e.expireAt <= clock.millis()) {
-            return lookup(k, off, len);
-        }
-        return e;
+        return view.at(e);
     }
 
     public Entry lookup(byte[] k) {
         return lookup(k, 0, k.length);
     }
 
-    /**
-     * Stores a string value (copied), replacing any value of any type; clears the TTL unless
-     * {@code keepTtl}. Returns the stored entry (valid until the next call on this keyspace).
-     */
+    /** Finds a live key (lazy expiry applied) without updating its access time (OBJECT). */
+    public Entry peek(byte[] k, int off, int len) {
+        long e = live(k, off, len);
+        return e == 0 ? null : view.at(e);
+    }
+
+    /** find() plus lazy expiry. */
+    private long live(byte[] k, int off, int len) {
+        long e = find(k, off, len);
+        if (e == 0) {
+            return 0;
+        }
+        long at = arena.readLong(e + EXPIRE);
+        if (at != Entry.NO_EXPIRE && at <= clock.millis()) {
+            unlinkFound(e);
+            stats.expiredKeys++;
+            return 0;
+        }
+        return e;
+    }
+
+    // =============================================================== writes
+
+    /** Stores a string value (int-encoded when canonical), replacing any value; clears the TTL unless {@code keepTtl}. */
     public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl) {
         return setString(k, off, len, v, voff, vlen, keepTtl, Entry.AUTO);
     }
 
+    private final long[] tmp = new long[1];
+
     /**
      * As above with an explicit encoding choice: {@link Entry#AUTO} (int when the bytes are a
      * canonical integer, as SET), {@link Entry#NO_INT} (never int, as INCRBYFLOAT results) or
-     * {@link Entry#RAW} (as APPEND and SETRANGE results).
+     * {@link Entry#RAW} (as APPEND and SETRANGE results). Returns the stored entry.
      */
     public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl, int mode) {
-        Object value;
-        if (mode == Entry.AUTO) {
-            value = encode(v, voff, vlen);
-        } else {
-            byte[] copy = new byte[vlen];
-            System.arraycopy(v, voff, copy, 0, vlen);
-            value = copy;
+        if (mode == Entry.AUTO && vlen <= 20 && Numbers.parseLong(v, voff, vlen, tmp)) {
+            return setLong(k, off, len, tmp[0], keepTtl);
         }
-        Entry e = put(k, off, len, value, keepTtl);
-        e.raw = mode == Entry.RAW;
-        return e;
+        byte enc = mode == Entry.RAW || vlen > EMBSTR_MAX ? ENC_RAW : ENC_EMBSTR;
+        long old = live(k, off, len);
+        boolean inline = (long) HEADER + len + vlen <= arena.maxSmallSize();
+        if (old != 0 && inline && arena.readByte(old + LAYOUT) == INLINE && arena.readByte(old + ENCODING) != ENC_INT
+                && arena.usableSize(HEADER + len + arena.readInt(old + VALUE_LEN)) == arena.usableSize(HEADER + len + vlen)) {
+            // Same allocation size: overwrite in place (one page touched).
+            arena.writeInt(old + VALUE_LEN, vlen);
+            arena.writeByte(old + ENCODING, enc);
+            arena.write(old + HEADER + len, v, voff, vlen);
+            finishOverwrite(old, keepTtl);
+            return view.at(old);
+        }
+        long rec = arena.allocate(HEADER + len + (inline ? vlen : 0));
+        writeHeader(rec, k, off, len, enc, inline ? INLINE : EXTERNAL);
+        arena.writeInt(rec + VALUE_LEN, vlen);
+        if (inline) {
+            arena.writeLong(rec + VALUE8, 0);
+            if (vlen > 0) {
+                arena.write(rec + HEADER + len, v, voff, vlen);
+            }
+        } else {
+            long va = arena.allocate(Math.max(1, vlen));
+            arena.write(va, v, voff, vlen);
+            arena.writeLong(rec + VALUE8, va);
+        }
+        return place(rec, old, keepTtl);
     }
 
-    /** Stores an integer as a string value (Redis's "int" encoding). */
+    /** Stores an integer as a string value (Redis's "int" encoding); INCR's fast path writes in place. */
     public Entry setLong(byte[] k, int off, int len, long v, boolean keepTtl) {
-        Entry e = put(k, off, len, v, keepTtl);
-        e.raw = false;
-        return e;
-    }
-
-    private final long[] tmp = new long[1];
-
-    private Object encode(byte[] b, int off, int len) {
-        if (len <= 20 && io.cowkv.server.util.Numbers.parseLong(b, off, len, tmp)) {
-            return tmp[0];
+        long old = live(k, off, len);
+        if (old != 0 && arena.readByte(old + ENCODING) == ENC_INT) {
+            arena.writeLong(old + VALUE8, v);
+            finishOverwrite(old, keepTtl);
+            return view.at(old);
         }
-        byte[] copy = new byte[len];
-        System.arraycopy(b, off, copy, 0, len);
-        return copy;
+        long rec = arena.allocate(HEADER + len);
+        writeHeader(rec, k, off, len, ENC_INT, INLINE);
+        arena.writeInt(rec + VALUE_LEN, 0);
+        arena.writeLong(rec + VALUE8, v);
+        return place(rec, old, keepTtl);
     }
 
-    private Entry put(byte[] k, int off, int len, Object value, boolean keepTtl) {
-        probe.set(k, off, len);
-        Entry e = dict.get(probe);
-        if (e == null) {
-            e = new Entry(ValueType.STRING, value);
-            dict.put(new Key(copy(k, off, len)), e);
-        } else {
-            e.type = ValueType.STRING;
-            e.value = value;
-            if (!keepTtl && e.expireAt != Entry.NO_EXPIRE) {
-                e.expireAt = Entry.NO_EXPIRE;
+    private void writeHeader(long rec, byte[] k, int off, int len, byte enc, byte layout) {
+        arena.writeLong(rec + EXPIRE, Entry.NO_EXPIRE);
+        arena.writeInt(rec + KEY_LEN, len);
+        arena.writeByte(rec + TYPE, (byte) ValueType.STRING.ordinal());
+        arena.writeByte(rec + ENCODING, enc);
+        arena.writeByte(rec + LAYOUT, layout);
+        arena.writeByte(rec + LAYOUT + 1, (byte) 0);
+        arena.writeInt(rec + LRU, (int) (clock.millis() / 1000));
+        arena.write(rec + HEADER, k, off, len);
+    }
+
+    private void finishOverwrite(long rec, boolean keepTtl) {
+        if (!keepTtl && arena.readLong(rec + EXPIRE) != Entry.NO_EXPIRE) {
+            arena.writeLong(rec + EXPIRE, Entry.NO_EXPIRE);
+            expires--;
+        }
+        if (!arena.snapshotOpen()) {
+            arena.writeInt(rec + LRU, (int) (clock.millis() / 1000));
+        }
+    }
+
+    /**
+     * Puts a new record in the dictionary: in place of {@code old} (the record just found, whose
+     * chain position find() left in foundPrev/foundTable/foundBucket) or as a new key.
+     */
+    private Entry place(long rec, long old, boolean keepTtl) {
+        if (old != 0) {
+            long oldExpire = arena.readLong(old + EXPIRE);
+            if (keepTtl && oldExpire != Entry.NO_EXPIRE) {
+                arena.writeLong(rec + EXPIRE, oldExpire);
+            } else if (oldExpire != Entry.NO_EXPIRE) {
                 expires--;
             }
+            arena.writeLong(rec + NEXT, arena.readLong(old + NEXT));
+            if (foundPrev == 0) {
+                arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, rec);
+            } else {
+                arena.writeLong(foundPrev + NEXT, rec);
+            }
+            freeRecord(old);
+        } else {
+            link(rec);
         }
-        e.lastAccess = clock.millis();
-        return e;
+        return view.at(rec);
+    }
+
+    /** Links a new record (its key absent) at the head of its bucket; may start a rehash. */
+    private void link(long rec) {
+        if (size0 == 0) {
+            t0 = newTable(INITIAL_SIZE);
+            size0 = INITIAL_SIZE;
+        }
+        expandIfNeeded();
+        long h = arena.hash(rec + HEADER, arena.readInt(rec + KEY_LEN));
+        long table = rehashIdx >= 0 ? t1 : t0;
+        int size = rehashIdx >= 0 ? size1 : size0;
+        long slot = table + (h & (size - 1)) * 8L;
+        arena.writeLong(rec + NEXT, arena.readLong(slot));
+        arena.writeLong(slot, rec);
+        used++;
+    }
+
+    private long newTable(int size) {
+        long t = arena.allocate(size * 8);
+        arena.fill(t, size * 8, (byte) 0);
+        return t;
+    }
+
+    private void freeRecord(long rec) {
+        int keyLen = arena.readInt(rec + KEY_LEN);
+        int size = HEADER + keyLen;
+        byte layout = arena.readByte(rec + LAYOUT);
+        int vlen = arena.readInt(rec + VALUE_LEN);
+        if (arena.readByte(rec + ENCODING) != ENC_INT) {
+            if (layout == INLINE) {
+                size += vlen;
+            } else {
+                arena.free(arena.readLong(rec + VALUE8), Math.max(1, vlen));
+            }
+        }
+        arena.free(rec, size);
+    }
+
+    /** Removes the record find() just found from its chain and frees it. */
+    private void unlinkFound(long rec) {
+        long next = arena.readLong(rec + NEXT);
+        if (foundPrev == 0) {
+            arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
+        } else {
+            arena.writeLong(foundPrev + NEXT, next);
+        }
+        if (arena.readLong(rec + EXPIRE) != Entry.NO_EXPIRE) {
+            expires--;
+        }
+        freeRecord(rec);
+        used--;
+    }
+
+    /** Sets (or with {@link Entry#NO_EXPIRE} removes) the absolute expire time of the entry just returned. */
+    public void setExpire(Entry e, long expireAt) {
+        long cur = arena.readLong(e.addr + EXPIRE);
+        if (cur == Entry.NO_EXPIRE && expireAt != Entry.NO_EXPIRE) {
+            expires++;
+        } else if (cur != Entry.NO_EXPIRE && expireAt == Entry.NO_EXPIRE) {
+            expires--;
+        }
+        if (cur != expireAt) {
+            arena.writeLong(e.addr + EXPIRE, expireAt);
+        }
+    }
+
+    /** Deletes a key; returns true when it existed (and was not expired). */
+    public boolean delete(byte[] k, int off, int len) {
+        long e = live(k, off, len);
+        if (e == 0) {
+            return false;
+        }
+        unlinkFound(e);
+        return true;
+    }
+
+    public boolean delete(byte[] k) {
+        return delete(k, 0, k.length);
     }
 
     /**
@@ -158,93 +355,270 @@ public final class Database {
         if (src == null) {
             return false;
         }
+        boolean isInt = src.isInt();
+        long iv = isInt ? src.longValue() : 0;
+        byte[] value = isInt ? null : src.stringBytes();
+        String enc = src.encoding();
+        long expireAt = src.expireAt();
         if (dst.lookup(dk) != null) {
             if (!replace) {
                 return false;
             }
             dst.delete(dk);
         }
-        Object v = src.value instanceof byte[] ? ((byte[]) src.value).clone() : src.value;
-        dst.add(dk, src.type, v, src.expireAt);
+        Entry n = isInt ? dst.setLong(dk, 0, dk.length, iv, false)
+                : dst.setString(dk, 0, dk.length, value, 0, value.length, false,
+                        enc.equals("raw") ? Entry.RAW : Entry.NO_INT);
+        dst.setExpire(n, expireAt);
         return true;
     }
 
     /** Renames {@code k} to {@code nk} (overwriting it), keeping value and TTL; false when {@code k} is missing. */
     public boolean rename(byte[] k, byte[] nk) {
-        Entry src = lookup(k);
-        if (src == null) {
+        if (lookup(k) == null) {
             return false;
         }
         if (java.util.Arrays.equals(k, nk)) {
             return true;
         }
-        delete(nk);
-        probe.set(k, 0, k.length);
-        Entry e = dict.remove(probe);
-        dict.put(new Key(nk.clone()), e);
+        copy(k, this, nk, true);
+        delete(k);
         return true;
     }
 
     /** Moves {@code k} to {@code dst}; false when missing here or present there. */
     public boolean move(byte[] k, Database dst) {
-        Entry src = lookup(k);
-        if (src == null || dst.lookup(k) != null) {
+        if (lookup(k) == null || dst.lookup(k) != null) {
             return false;
         }
-        dst.add(k, src.type, src.value, src.expireAt);
+        copy(k, dst, k, false);
         delete(k);
         return true;
     }
 
-    /** Adds a new key with any value; the key must not exist. */
-    Entry add(byte[] key, ValueType type, Object value, long expireAt) {
-        Entry e = new Entry(type, value);
-        e.lastAccess = clock.millis();
-        dict.put(new Key(key.clone()), e);
-        setExpire(e, expireAt);
-        return e;
-    }
-
-    /** Sets (or with {@link Entry#NO_EXPIRE} removes) the absolute expire time of a stored entry. */
-    public void setExpire(Entry e, long expireAt) {
-        if (e.expireAt == Entry.NO_EXPIRE && expireAt != Entry.NO_EXPIRE) {
-            expires++;
-        } else if (e.expireAt != Entry.NO_EXPIRE && expireAt == Entry.NO_EXPIRE) {
-            expires--;
-        }
-        e.expireAt = expireAt;
-    }
-
-    /** Deletes a key; returns true when it existed (and was not expired). */
-    public boolean delete(byte[] k, int off, int len) {
-        if (lookup(k, off, len) == null) {
-            return false;
-        }
-        Entry e = dict.remove(probe);
-        if (e.expireAt != Entry.NO_EXPIRE) {
-            expires--;
-        }
-        return true;
-    }
-
-    public boolean delete(byte[] k) {
-        return delete(k, 0, k.length);
-    }
-
+    /** Deletes every key and the tables (FLUSHDB). */
     public void clear() {
-        dict.clear();
+        if (size0 == 0) {
+            return;
+        }
+        forEachRecord(this::freeRecord);
+        arena.free(t0, size0 * 8);
+        if (rehashIdx >= 0) {
+            arena.free(t1, size1 * 8);
+        }
+        t0 = 0;
+        t1 = 0;
+        size0 = 0;
+        size1 = 0;
+        rehashIdx = -1;
+        used = 0;
         expires = 0;
+        expireCursor = 0;
+    }
+
+    // =============================================================== rehashing
+
+    private void expandIfNeeded() {
+        if (rehashIdx >= 0 || size0 >= MAX_TABLE_SIZE) {
+            return;
+        }
+        if (used >= size0 && (!arena.snapshotOpen() || used / size0 > FORCE_RESIZE_RATIO)) {
+            startRehash(nextPower(used + 1));
+        }
+    }
+
+    private static int nextPower(long n) {
+        long s = INITIAL_SIZE;
+        while (s < n && s < MAX_TABLE_SIZE) {
+            s <<= 1;
+        }
+        return (int) s;
+    }
+
+    private void startRehash(int newSize) {
+        t1 = newTable(newSize);
+        size1 = newSize;
+        rehashIdx = 0;
+    }
+
+    /** Moves up to {@code buckets} buckets (visiting at most 10 empty ones per bucket) from table 0 to 1. */
+    void rehashStep(int buckets) {
+        int emptyVisits = buckets * 10;
+        while (buckets-- > 0 && rehashIdx >= 0) {
+            long e = arena.readLong(t0 + rehashIdx * 8L);
+            while (e == 0) {
+                rehashIdx++;
+                if (rehashIdx >= size0) {
+                    finishRehash();
+                    return;
+                }
+                if (--emptyVisits == 0) {
+                    return;
+                }
+                e = arena.readLong(t0 + rehashIdx * 8L);
+            }
+            while (e != 0) {
+                long next = arena.readLong(e + NEXT);
+                long h = arena.hash(e + HEADER, arena.readInt(e + KEY_LEN));
+                long slot = t1 + (h & (size1 - 1)) * 8L;
+                arena.writeLong(e + NEXT, arena.readLong(slot));
+                arena.writeLong(slot, e);
+                e = next;
+            }
+            rehashIdx++;
+            if (rehashIdx >= size0) {
+                finishRehash();
+                return;
+            }
+        }
+    }
+
+    private void finishRehash() {
+        arena.free(t0, size0 * 8);
+        t0 = t1;
+        size0 = size1;
+        t1 = 0;
+        size1 = 0;
+        rehashIdx = -1;
+    }
+
+    /**
+     * Whether a rehash may move buckets now: not while a snapshot is open (every move dirties
+     * pages the snapshot shares) unless the dictionary is overloaded, as Redis pauses rehashing
+     * while a fork child runs.
+     */
+    private boolean canRehash() {
+        return !arena.snapshotOpen() || used > (long) FORCE_RESIZE_RATIO * Math.min(size0, Math.max(size1, 1));
+    }
+
+    /** Cron: rehash a while, and start a shrink when under 10% full (not while a snapshot is open). */
+    void cronResize(int steps) {
+        if (rehashIdx >= 0) {
+            if (canRehash()) {
+                rehashStep(steps);
+            }
+        } else if (size0 > INITIAL_SIZE && used * 10 < size0 && !arena.snapshotOpen()) {
+            startRehash(nextPower(Math.max(used, 1)));
+        }
+    }
+
+    // =============================================================== iteration
+
+    interface RecordVisitor {
+        void visit(long rec);
+    }
+
+    /** Visits every record (expired ones included); the visitor may free the record it is given. */
+    private void forEachRecord(RecordVisitor v) {
+        for (int t = 0; t <= (rehashIdx >= 0 ? 1 : 0); t++) {
+            long table = t == 0 ? t0 : t1;
+            int size = t == 0 ? size0 : size1;
+            for (int i = t == 0 ? Math.max(0, rehashIdx) : 0; i < size; i++) {
+                long e = arena.readLong(table + i * 8L);
+                while (e != 0) {
+                    long next = arena.readLong(e + NEXT);
+                    v.visit(e);
+                    e = next;
+                }
+            }
+        }
+    }
+
+    /** All live keys (for KEYS). */
+    public List<byte[]> keys() {
+        long now = clock.millis();
+        List<byte[]> out = new ArrayList<>((int) Math.min(used, 1 << 20));
+        forEachRecord(rec -> {
+            long at = arena.readLong(rec + EXPIRE);
+            if (at == Entry.NO_EXPIRE || at > now) {
+                out.add(view.at(rec).key());
+            }
+        });
+        return out;
+    }
+
+    /** Receives keys found by {@link #scan}. */
+    public interface KeyVisitor {
+        void key(Entry e);
+    }
+
+    /**
+     * One SCAN step with Redis's reverse-binary cursor (dictScan): visits the bucket {@code cursor}
+     * points to (and, while rehashing, its expansion in the larger table) and returns the next
+     * cursor, 0 when done. Keys present for the whole iteration are returned at least once, even
+     * across resizes. Expired keys are skipped, not deleted.
+     */
+    public long scan(long cursor, KeyVisitor v) {
+        if (used == 0) {
+            return 0;
+        }
+        long now = clock.millis();
+        if (rehashIdx < 0) {
+            long m0 = size0 - 1;
+            visitBucket(0, (int) (cursor & m0), now, v);
+            cursor |= ~m0;
+            cursor = Long.reverse(cursor);
+            cursor++;
+            cursor = Long.reverse(cursor);
+            return cursor;
+        }
+        boolean zeroSmall = size0 <= size1;
+        int small = zeroSmall ? 0 : 1;
+        int large = 1 - small;
+        long m0 = (zeroSmall ? size0 : size1) - 1;
+        long m1 = (zeroSmall ? size1 : size0) - 1;
+        visitBucket(small, (int) (cursor & m0), now, v);
+        do {
+            visitBucket(large, (int) (cursor & m1), now, v);
+            cursor |= ~m1;
+            cursor = Long.reverse(cursor);
+            cursor++;
+            cursor = Long.reverse(cursor);
+        } while ((cursor & (m0 ^ m1)) != 0);
+        return cursor;
+    }
+
+    private void visitBucket(int t, int idx, long now, KeyVisitor v) {
+        if (t == 0 && idx < rehashIdx) {
+            return; // moved to table 1, which the caller also visits
+        }
+        long e = arena.readLong((t == 0 ? t0 : t1) + idx * 8L);
+        while (e != 0) {
+            long next = arena.readLong(e + NEXT);
+            long at = arena.readLong(e + EXPIRE);
+            if (at == Entry.NO_EXPIRE || at > now) {
+                v.key(view.at(e));
+            }
+            e = next;
+        }
     }
 
     /** A random live key or null (expired keys met on the way are deleted, as Redis does). */
     public byte[] randomKey() {
-        for (int attempt = 0; attempt < 100 && !dict.isEmpty(); attempt++) {
-            int skip = ThreadLocalRandom.current().nextInt(dict.size());
-            Iterator<Key> it = dict.keySet().iterator();
-            for (int i = 0; i < skip; i++) {
-                it.next();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100 && used > 0; attempt++) {
+            long e = 0;
+            for (int tries = 0; e == 0 && tries < 10_000; tries++) {
+                int t = rehashIdx >= 0 && rnd.nextLong(size0 + (long) size1) >= size0 ? 1 : 0;
+                int size = t == 0 ? size0 : size1;
+                int idx = rnd.nextInt(size);
+                if (t == 0 && idx < rehashIdx) {
+                    continue;
+                }
+                e = arena.readLong((t == 0 ? t0 : t1) + idx * 8L);
             }
-            byte[] k = it.next().toBytes();
+            if (e == 0) {
+                return fallbackRandom();
+            }
+            int chain = 0;
+            for (long x = e; x != 0; x = arena.readLong(x + NEXT)) {
+                chain++;
+            }
+            int pick = rnd.nextInt(chain);
+            while (pick-- > 0) {
+                e = arena.readLong(e + NEXT);
+            }
+            byte[] k = view.at(e).key();
             if (lookup(k) != null) {
                 return k;
             }
@@ -252,93 +626,84 @@ public final class Database {
         return null;
     }
 
-    /** Snapshot of all live keys (for KEYS and SCAN on the provisional store). */
-    public List<byte[]> keys() {
-        long now = clock.millis();
-        List<byte[]> out = new ArrayList<>(dict.size());
-        for (Map.Entry<Key, Entry> me : dict.entrySet()) {
-            Entry e = me.getValue();
-            if (e.expireAt == Entry.NO_EXPIRE || e.expireAt > now) {
-                out.add(me.getKey().toBytes());
-            }
-        }
-        return out;
+    private byte[] fallbackRandom() {
+        List<byte[]> all = keys();
+        return all.isEmpty() ? null : all.get(ThreadLocalRandom.current().nextInt(all.size()));
     }
 
-    /** Copies of every string entry as {key, value, expireAt} (provisional freeze). */
-    java.util.List<Object[]> snapshotEntries() {
-        List<Object[]> out = new ArrayList<>(dict.size());
-        for (Map.Entry<Key, Entry> me : dict.entrySet()) {
-            Entry e = me.getValue();
-            if (e.type == ValueType.STRING) {
-                out.add(new Object[]{me.getKey().toBytes().clone(), e.stringBytes(), e.expireAt});
-            }
-        }
-        return out;
-    }
+    // =============================================================== expiry
 
     /**
-     * Active expiry: samples up to {@code samples} keys with a TTL and deletes the expired ones.
-     * Returns the number deleted.
+     * Active expiry: walks buckets from a persistent cursor until {@code samples} keys with a TTL
+     * were seen (or 20x that many buckets), deleting the expired ones. Returns {sampled, expired}.
      */
-    public int expireSample(int samples) {
-        if (expires == 0) {
-            return 0;
+    long[] expireSample(int samples, long[] out) {
+        out[0] = 0;
+        out[1] = 0;
+        if (expires == 0 || used == 0) {
+            return out;
         }
-        long now = clock.millis();
-        int deleted = 0;
-        int seen = 0;
-        Iterator<Map.Entry<Key, Entry>> it = dict.entrySet().iterator();
-        while (it.hasNext() && seen < samples) {
-            Entry e = it.next().getValue();
-            if (e.expireAt == Entry.NO_EXPIRE) {
-                continue;
+        if (rehashIdx >= 0) {
+            if (canRehash()) {
+                rehashStep(samples);
             }
-            seen++;
-            if (e.expireAt <= now) {
-                it.remove();
-                expires--;
-                stats.expiredKeys++;
-                deleted++;
+            if (rehashIdx >= 0) {
+                return out;
             }
         }
-        return deleted;
-    }
-
-    /** Average remaining TTL in ms of a sample of keys with expires (INFO keyspace avg_ttl). */
-    public long averageTtl() {
-        if (expires == 0) {
-            return 0;
-        }
         long now = clock.millis();
-        long sum = 0;
-        int n = 0;
-        for (Entry e : dict.values()) {
-            if (e.expireAt != Entry.NO_EXPIRE && e.expireAt > now) {
-                sum += e.expireAt - now;
-                if (++n == 1000) {
-                    break;
+        long ttlSum = 0;
+        int buckets = samples * 20;
+        while (buckets-- > 0 && out[0] < samples) {
+            int idx = expireCursor & (size0 - 1);
+            expireCursor = (expireCursor + 1) & (size0 - 1);
+            long prev = 0;
+            long e = arena.readLong(t0 + idx * 8L);
+            while (e != 0) {
+                long next = arena.readLong(e + NEXT);
+                long at = arena.readLong(e + EXPIRE);
+                if (at != Entry.NO_EXPIRE) {
+                    out[0]++;
+                    if (at <= now) {
+                        foundPrev = prev;
+                        foundTable = 0;
+                        foundBucket = idx;
+                        unlinkFound(e);
+                        stats.expiredKeys++;
+                        out[1]++;
+                        e = next;
+                        continue;
+                    }
+                    ttlSum += at - now;
                 }
+                prev = e;
+                e = next;
             }
         }
-        return n == 0 ? 0 : sum / n;
+        long live = out[0] - out[1];
+        if (live > 0) {
+            long avg = ttlSum / live;
+            avgTtl = avgTtl == 0 ? avg : (avgTtl / 50) * 49 + avg / 50;
+        }
+        return out;
     }
 
-    /** Moves all content of {@code other} into this database and vice versa (SWAPDB). */
+    /** Estimated average remaining TTL in ms of keys with expires (INFO keyspace avg_ttl), as Redis estimates it. */
+    public long averageTtl() {
+        return expires == 0 ? 0 : avgTtl;
+    }
+
+    /** Exchanges all content (roots) with {@code other} (SWAPDB). */
     void swapContent(Database other) {
-        HashMap<Key, Entry> mine = new HashMap<>(dict);
-        dict.clear();
-        dict.putAll(other.dict);
-        other.dict.clear();
-        other.dict.putAll(mine);
-        long e = expires;
-        expires = other.expires;
-        other.expires = e;
-    }
-
-    private static byte[] copy(byte[] b, int off, int len) {
-        byte[] c = new byte[len];
-        System.arraycopy(b, off, c, 0, len);
-        return c;
+        long a = t0; t0 = other.t0; other.t0 = a;
+        int b = size0; size0 = other.size0; other.size0 = b;
+        a = t1; t1 = other.t1; other.t1 = a;
+        b = size1; size1 = other.size1; other.size1 = b;
+        b = rehashIdx; rehashIdx = other.rehashIdx; other.rehashIdx = b;
+        a = used; used = other.used; other.used = a;
+        a = expires; expires = other.expires; other.expires = a;
+        a = avgTtl; avgTtl = other.avgTtl; other.avgTtl = a;
+        expireCursor = 0;
+        other.expireCursor = 0;
     }
 }

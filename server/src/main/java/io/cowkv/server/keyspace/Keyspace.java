@@ -1,19 +1,40 @@
 package io.cowkv.server.keyspace;
 
+import io.cowkv.server.memory.Arena;
+import io.cowkv.server.memory.ArenaConfig;
+import io.cowkv.server.memory.FrozenView;
+
+import static io.cowkv.server.keyspace.EntryLayout.*;
+
 /**
- * All databases of the server. Contract: confined to the keyspace thread (the single event loop).
+ * All databases of the server, stored in one copy-on-write {@link Arena}.
+ *
+ * <p>Contract: confined to the keyspace thread (the single event loop), except the
+ * {@link FrozenKeyspace} returned by {@link #freeze()}, which one other thread may read.
+ * {@link #close()} releases the native memory.
  */
-public final class Keyspace {
+public final class Keyspace implements AutoCloseable {
+    /** Redis's slow active-expire cycle: keys sampled per database per round. */
+    static final int EXPIRE_SAMPLES = 20;
+
     private final Database[] dbs;
     private final KeyspaceStats stats = new KeyspaceStats();
     private final Clock clock;
+    private final Arena arena;
+    private final long[] sample = new long[2];
+    private FrozenKeyspace open;
 
-    public Keyspace(int databases, Clock clock) {
+    public Keyspace(int databases, Clock clock, ArenaConfig arenaConfig) {
         this.clock = clock;
+        this.arena = new Arena(arenaConfig);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Database(i, stats, clock);
+            dbs[i] = new Database(i, stats, clock, arena);
         }
+    }
+
+    public Keyspace(int databases, Clock clock) {
+        this(databases, clock, ArenaConfig.defaults());
     }
 
     public int databases() {
@@ -30,6 +51,11 @@ public final class Keyspace {
 
     public KeyspaceStats stats() {
         return stats;
+    }
+
+    /** The arena holding every key and value (for memory accounting). */
+    public Arena arena() {
+        return arena;
     }
 
     public void swap(int a, int b) {
@@ -53,90 +79,154 @@ public final class Keyspace {
     }
 
     /**
-     * Freezes the whole keyspace for a snapshot. Provisional on-heap store: the freeze copies every
-     * entry (O(keys), unlike the arena's page-table freeze, which is what issue 3 brings); the
-     * contract is the same. Keyspace thread only; at most one view open at a time.
+     * Redis's slow active-expire cycle: per database, sample {@value #EXPIRE_SAMPLES} keys with a
+     * TTL, delete the expired ones, and repeat while more than 10% of a sample had expired, within
+     * a time budget of 25% of the cron period ({@code 250 / hz} ms). Returns the keys deleted.
+     */
+    public long activeExpireCycle(int hz) {
+        long deadline = System.nanoTime() + 250_000_000L / Math.max(1, hz);
+        long deleted = 0;
+        for (Database db : dbs) {
+            do {
+                db.expireSample(EXPIRE_SAMPLES, sample);
+                deleted += sample[1];
+            } while (sample[0] > 0 && sample[1] * 10 > sample[0] && System.nanoTime() < deadline);
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+        }
+        return deleted;
+    }
+
+    /** Cron: incremental rehashing and shrinking of the dictionaries. */
+    public void cronResize() {
+        for (Database db : dbs) {
+            db.cronResize(100);
+        }
+    }
+
+    /**
+     * Freezes the whole keyspace for a snapshot in O(databases): freezes the arena's page table
+     * and copies each database's roots. Keyspace thread only; one view open at a time.
+     *
+     * @throws IllegalStateException when a view is already open
      */
     public FrozenKeyspace freeze() {
-        if (frozenOpen) {
+        if (open != null) {
             throw new IllegalStateException("a frozen view is already open");
         }
         long start = System.nanoTime();
-        long now = clock.millis();
-        java.util.List<java.util.List<Object[]>> copy = new java.util.ArrayList<>();
-        long[] sizes = new long[dbs.length];
-        long[] exp = new long[dbs.length];
+        long[][] roots = new long[dbs.length][];
         for (int i = 0; i < dbs.length; i++) {
-            java.util.List<Object[]> entries = dbs[i].snapshotEntries();
-            copy.add(entries);
-            sizes[i] = entries.size();
-            exp[i] = dbs[i].expires();
+            Database d = dbs[i];
+            roots[i] = new long[]{d.t0, d.size0, d.t1, d.size1, d.rehashIdx, d.used, d.expires};
         }
+        FrozenView view = arena.freeze();
         long nanos = System.nanoTime() - start;
-        frozenOpen = true;
-        return new FrozenKeyspace() {
-            private boolean closed;
-
-            @Override
-            public int databases() {
-                return sizes.length;
-            }
-
-            @Override
-            public long size(int db) {
-                return sizes[db];
-            }
-
-            @Override
-            public long expires(int db) {
-                return exp[db];
-            }
-
-            @Override
-            public void forEach(int db, FrozenEntryVisitor v) {
-                for (Object[] e : copy.get(db)) {
-                    v.string((byte[]) e[0], (byte[]) e[1], (Long) e[2]);
-                }
-            }
-
-            @Override
-            public long copiedBytes() {
-                return 0;
-            }
-
-            @Override
-            public long freezeNanos() {
-                return nanos;
-            }
-
-            @Override
-            public long frozenAtMillis() {
-                return now;
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    frozenOpen = false;
-                }
-            }
-        };
+        open = new Frozen(view, roots, nanos, clock.millis());
+        return open;
     }
 
-    private boolean frozenOpen;
-
-    /** One step of active expiry over all databases (Redis samples 20 keys per db per round). */
-    public int activeExpireCycle() {
-        int deleted = 0;
-        for (Database db : dbs) {
-            int d;
-            int rounds = 0;
-            do {
-                d = db.expireSample(20);
-                deleted += d;
-            } while (d > 5 && ++rounds < 16); // more than 25% expired: go again, within a budget
+    /**
+     * Releases the arena's native memory. Owner thread, or any thread once the keyspace thread has
+     * ended. If a frozen view is still open (a snapshot thread may be reading it) the memory is
+     * left to the process exit rather than pulled from under the reader.
+     */
+    @Override
+    public void close() {
+        if (open != null) {
+            return;
         }
-        return deleted;
+        arena.close();
+    }
+
+    /** The frozen keyspace: roots copied at freeze time, read through the arena's frozen view. */
+    private final class Frozen implements FrozenKeyspace {
+        private final FrozenView view;
+        private final long[][] roots;
+        private final long nanos;
+        private final long at;
+
+        Frozen(FrozenView view, long[][] roots, long nanos, long at) {
+            this.view = view;
+            this.roots = roots;
+            this.nanos = nanos;
+            this.at = at;
+        }
+
+        @Override
+        public int databases() {
+            return roots.length;
+        }
+
+        @Override
+        public long size(int db) {
+            return roots[db][5];
+        }
+
+        @Override
+        public long expires(int db) {
+            return roots[db][6];
+        }
+
+        @Override
+        public void forEach(int db, FrozenEntryVisitor v) {
+            long[] r = roots[db];
+            int size0 = (int) r[1];
+            int rehashIdx = (int) r[4];
+            if (size0 == 0) {
+                return;
+            }
+            walk(r[0], size0, Math.max(0, rehashIdx), v);
+            if (rehashIdx >= 0) {
+                walk(r[2], (int) r[3], 0, v);
+            }
+        }
+
+        private void walk(long table, int size, int from, FrozenEntryVisitor v) {
+            for (int i = from; i < size; i++) {
+                long e = view.readLong(table + i * 8L);
+                while (e != 0) {
+                    int keyLen = view.readInt(e + KEY_LEN);
+                    byte[] key = new byte[keyLen];
+                    view.read(e + HEADER, key, 0, keyLen);
+                    byte[] value;
+                    if (view.readByte(e + ENCODING) == ENC_INT) {
+                        value = Long.toString(view.readLong(e + VALUE8)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    } else {
+                        value = new byte[view.readInt(e + VALUE_LEN)];
+                        long va = view.readByte(e + LAYOUT) == INLINE ? e + HEADER + keyLen : view.readLong(e + VALUE8);
+                        if (value.length > 0) {
+                            view.read(va, value, 0, value.length);
+                        }
+                    }
+                    v.string(key, value, view.readLong(e + EXPIRE));
+                    e = view.readLong(e + NEXT);
+                }
+            }
+        }
+
+        @Override
+        public long copiedBytes() {
+            return view.copiedBytes();
+        }
+
+        @Override
+        public long freezeNanos() {
+            return nanos;
+        }
+
+        @Override
+        public long frozenAtMillis() {
+            return at;
+        }
+
+        @Override
+        public void close() {
+            if (open == this) {
+                view.close();
+                open = null;
+            }
+        }
     }
 }

@@ -124,6 +124,6 @@ public final class RespServer {
         for (Channel c : listeners) {
             c.close().awaitUninterruptibly();
         }
-        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

@@ -116,9 +116,8 @@ public final class KeyCommands {
     }
 
     /**
-     * SCAN on the provisional store returns every key in one call with cursor 0, which keeps the
-     * SCAN guarantees (every key present for the whole iteration is returned) without a stable
-     * bucket order; the arena dictionary brings Redis's reverse-binary cursor.
+     * SCAN with the dictionary's reverse-binary cursor, as Redis: visit buckets until COUNT keys
+     * were collected (at most COUNT*10 buckets), then filter by MATCH and TYPE.
      */
     private void scan(Session s, CommandArgs a) {
         Reply r = s.reply();
@@ -126,6 +125,8 @@ public final class KeyCommands {
             r.error("ERR invalid cursor");
             return;
         }
+        long cursor = num[0];
+        long count = 10;
         byte[] pattern = null;
         String type = null;
         for (int i = 2; i < a.count(); i += 2) {
@@ -142,6 +143,7 @@ public final class KeyCommands {
                     r.error(Errors.SYNTAX);
                     return;
                 }
+                count = num[0];
             } else if (a.is(i, "match")) {
                 pattern = a.copy(i + 1);
             } else if (a.is(i, "type")) {
@@ -152,21 +154,25 @@ public final class KeyCommands {
             }
         }
         Database db = db(s);
-        List<byte[]> out = new ArrayList<>();
-        for (byte[] k : db.keys()) {
-            if (pattern != null && !Glob.matches(pattern, k, false)) {
-                continue;
+        List<byte[]> found = new ArrayList<>();
+        String typeFilter = type;
+        Database.KeyVisitor collect = e -> {
+            if (typeFilter == null || e.type().redisName().equals(typeFilter)) {
+                found.add(e.key());
             }
-            if (type != null) {
-                Entry e = db.lookup(k);
-                if (e == null || !e.type().redisName().equals(type)) {
-                    continue;
-                }
+        };
+        long maxIterations = count * 10;
+        do {
+            cursor = db.scan(cursor, collect);
+        } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
+        List<byte[]> out = new ArrayList<>(found.size());
+        for (byte[] k : found) {
+            if (pattern == null || Glob.matches(pattern, k, false)) {
+                out.add(k);
             }
-            out.add(k);
         }
         r.array(2);
-        r.bulk("0");
+        r.bulk(Long.toUnsignedString(cursor));
         r.array(out.size());
         for (byte[] k : out) {
             r.bulk(k);

@@ -1,0 +1,169 @@
+package io.cowkv.server.keyspace;
+
+import io.cowkv.server.memory.ArenaConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KeyspaceTest {
+    private final long[] now = {10_000_000};
+    private Keyspace ks;
+
+    @BeforeEach
+    void setUp() {
+        ks = new Keyspace(16, () -> now[0], ArenaConfig.of(4096, 64, true));
+    }
+
+    @AfterEach
+    void tearDown() {
+        ks.flushAll();
+        assertThat(ks.arena().usedBytes()).isZero();
+        ks.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void set(Database db, String k, String v) {
+        db.setString(b(k), 0, b(k).length, b(v), 0, b(v).length, false);
+    }
+
+    @Test
+    void integersAreStoredAsIntegersAndIncrementInPlace() {
+        Database db = ks.db(0);
+        set(db, "n", "41");
+        Entry e = db.lookup(b("n"));
+        assertThat(e.isInt()).isTrue();
+        assertThat(e.encoding()).isEqualTo("int");
+        long used = ks.arena().usedBytes();
+        db.setLong(b("n"), 0, 1, 42, true);
+        assertThat(ks.arena().usedBytes()).as("INCR rewrites the record in place").isEqualTo(used);
+        assertThat(new String(db.lookup(b("n")).stringBytes(), StandardCharsets.US_ASCII)).isEqualTo("42");
+        set(db, "s", "0042");
+        assertThat(db.lookup(b("s")).isInt()).as("not canonical: stays a string").isFalse();
+        assertThat(db.lookup(b("s")).encoding()).isEqualTo("embstr");
+        set(db, "r", "z".repeat(45));
+        assertThat(db.lookup(b("r")).encoding()).isEqualTo("raw");
+    }
+
+    @Test
+    void lazyAndActiveExpiryWithAnInjectedClock() {
+        Database db = ks.db(0);
+        for (int i = 0; i < 1000; i++) {
+            set(db, "k" + i, "v");
+            if (i % 2 == 0) {
+                db.setExpire(db.lookup(b("k" + i)), now[0] + 100);
+            }
+        }
+        assertThat(db.expires()).isEqualTo(500);
+        now[0] += 101;
+        assertThat(db.lookup(b("k0"))).as("lazy expiry on access").isNull();
+        assertThat(ks.stats().expiredKeys).isEqualTo(1);
+        for (int round = 0; round < 200 && db.expires() > 0; round++) {
+            ks.activeExpireCycle(10);
+        }
+        assertThat(db.expires()).isZero();
+        assertThat(db.size()).isEqualTo(500);
+        assertThat(ks.stats().expiredKeys).isEqualTo(500);
+    }
+
+    @Test
+    void scanReturnsEveryKeyPresentThroughoutDespiteRehashing() {
+        Database db = ks.db(0);
+        Set<String> stable = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            set(db, "stable" + i, "v");
+            stable.add("stable" + i);
+        }
+        Set<String> seen = new HashSet<>();
+        long cursor = 0;
+        int churn = 0;
+        int calls = 0;
+        do {
+            cursor = db.scan(cursor, e -> seen.add(new String(e.key(), StandardCharsets.UTF_8)));
+            // grow under the iteration (forcing rehashes to 4096 buckets), then shrink
+            if (calls < 1500) {
+                set(db, "churn" + churn++, "x");
+                set(db, "churn" + churn++, "x");
+            } else if (churn > 0) {
+                db.delete(b("churn" + --churn));
+                db.delete(b("stable-gone" + churn));
+            }
+            ks.cronResize();
+            calls++;
+            assertThat(calls).as("the scan terminates").isLessThan(200_000);
+        } while (cursor != 0);
+        assertThat(seen).containsAll(stable);
+    }
+
+    @Test
+    void freezeCopiesNothingUntilWritesThenCountsCopiedPages() {
+        Database db = ks.db(0);
+        for (int i = 0; i < 5000; i++) {
+            set(db, "key" + i, "value-" + i);
+        }
+        FrozenKeyspace f = ks.freeze();
+        for (int i = 0; i < 5000; i++) {
+            db.lookup(b("key" + i)); // reads never copy (no LRU writes during a snapshot)
+        }
+        assertThat(f.copiedBytes()).isZero();
+        for (int i = 0; i < 5000; i += 50) {
+            set(db, "key" + i, "other");
+        }
+        assertThat(f.copiedBytes()).isPositive();
+        assertThat(f.copiedBytes() % 4096).isZero();
+        long[] count = {0};
+        f.forEach(0, (k, v, exp) -> {
+            String key = new String(k, StandardCharsets.UTF_8);
+            assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("value-" + key.substring(3));
+            count[0]++;
+        });
+        assertThat(count[0]).isEqualTo(5000);
+        f.close();
+        assertThat(ks.arena().copiedBytesLast()).isPositive();
+        assertThat(ks.arena().framesHeldForSnapshot()).isZero();
+    }
+
+    @Test
+    void noResizeWhileSnapshotOpenUnlessOverloaded() {
+        Database db = ks.db(0);
+        for (int i = 0; i < 64; i++) {
+            set(db, "k" + i, "v");
+        }
+        ks.cronResize();
+        FrozenKeyspace f = ks.freeze();
+        int before = db.size0;
+        for (int i = 64; i < 64 * 4; i++) {
+            set(db, "k" + i, "v");
+        }
+        assertThat(db.size0).as("load factor <= 5: no resize during the snapshot").isEqualTo(before);
+        assertThat(db.rehashIdx).isEqualTo(-1);
+        for (int i = 64 * 4; i < 64 * 7; i++) {
+            set(db, "k" + i, "v");
+        }
+        assertThat(db.rehashIdx >= 0 || db.size0 > before).as("forced above load factor 5").isTrue();
+        f.close();
+    }
+
+    @Test
+    void swapdbAndCopyAcrossDatabases() {
+        set(ks.db(0), "a", "1");
+        set(ks.db(1), "b", "hello");
+        ks.swap(0, 1);
+        assertThat(ks.db(0).lookup(b("b"))).isNotNull();
+        assertThat(ks.db(1).lookup(b("a"))).isNotNull();
+        assertThat(ks.db(0).copy(b("b"), ks.db(2), b("c"), false)).isTrue();
+        assertThat(new String(ks.db(2).lookup(b("c")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(ks.db(0).rename(b("b"), b("bb"))).isTrue();
+        assertThat(ks.db(0).lookup(b("b"))).isNull();
+        assertThat(ks.db(0).move(b("bb"), ks.db(3))).isTrue();
+        assertThat(ks.db(3).size()).isEqualTo(1);
+    }
+}
