@@ -2,6 +2,7 @@ package io.cowkv.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,8 +11,16 @@ import java.util.List;
  * saving disabled. The jar's manifest carries the JVM flags it needs.
  */
 public final class CowKvProcess extends ServerProcess {
+    private final List<String> extraArgs;
+
     public CowKvProcess() {
+        this(new String[0]);
+    }
+
+    /** With more flags after the defaults, e.g. {@code "--metrics-port", "9121"}. */
+    public CowKvProcess(String... extraArgs) {
         super("cowkv");
+        this.extraArgs = List.of(extraArgs);
     }
 
     /** Starts a fresh server; the caller closes it. */
@@ -40,7 +49,9 @@ public final class CowKvProcess extends ServerProcess {
 
     @Override
     protected List<String> command(int port, Path dir) {
-        return List.of(java(), "-Xmx256m", "-jar", jar().toString(),
-                "--port", Integer.toString(port), "--bind", HOST, "--dir", dir.toString(), "--save", "");
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar().toString(),
+                "--port", Integer.toString(port), "--bind", HOST, "--dir", dir.toString(), "--save", ""));
+        cmd.addAll(extraArgs);
+        return cmd;
     }
 }

@@ -37,6 +37,8 @@ public final class CowKvServer {
     private final Dispatcher dispatcher;
     private final RespServer net;
     private final Throughput throughput;
+    /** Micrometer meters and the scrape endpoint; null when metrics-port is 0. */
+    private final MetricsWiring metrics;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean signalled = new AtomicBoolean();
 
@@ -70,6 +72,9 @@ public final class CowKvServer {
         context.info(new InfoSections(context, memory, persistence, throughput));
         context.lifecycle(this::shutdownCommand);
         this.net = new RespServer(context, dispatcher);
+        // arena frames (used, free): NaN until the keyspace lives in the arena
+        this.metrics = config.metricsPort() == 0 ? null
+                : new MetricsWiring(context, memory, persistence, () -> Double.NaN, () -> Double.NaN);
     }
 
     public ServerContext context() {
@@ -88,6 +93,10 @@ public final class CowKvServer {
         Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "cowkv-shutdown"));
         long period = Math.max(1, 1000 / config.hz());
         net.loop().next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+        if (metrics != null) {
+            net.loop().next().submit(metrics::sample).await(5, TimeUnit.SECONDS);
+            metrics.start();
+        }
         ServerLog.notice("Server initialized");
         ServerLog.notice("Ready to accept connections tcp");
     }
@@ -101,6 +110,9 @@ public final class CowKvServer {
         keyspace.activeExpireCycle(config.hz());
         keyspace.cronResize();
         throughput.sample();
+        if (metrics != null) {
+            metrics.sample();
+        }
     }
 
     /** SHUTDOWN [NOSAVE|SAVE]: runs on the keyspace thread; the stop itself happens on another thread. */
@@ -125,6 +137,9 @@ public final class CowKvServer {
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
+        }
+        if (metrics != null) {
+            metrics.stop();
         }
         net.stop();
         keyspace.close();

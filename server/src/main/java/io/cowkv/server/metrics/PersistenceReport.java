@@ -9,4 +9,49 @@ public interface PersistenceReport {
     long latestForkUsec();
 
     long totalForks();
+
+    /**
+     * The numbers of {@link #fields()} that the metrics export, typed. Keyspace thread only (the
+     * metrics sampler calls it from the server cron). The default reads them out of
+     * {@link #fields()} by their Redis names, so INFO and the meters always show the same values;
+     * an implementation may override it to build the record without the map.
+     */
+    default Numbers numbers() {
+        return Numbers.of(fields(), latestForkUsec(), totalForks());
+    }
+
+    /**
+     * Snapshot numbers, each named after the INFO field it mirrors. Absent or unparsable fields
+     * read as 0 (status as ok, times as -1).
+     */
+    record Numbers(long loading, long bgsaveInProgress, long rdbSaves, boolean lastBgsaveOk,
+                   long lastBgsaveTimeSec, long currentBgsaveTimeSec, long currentCowSize, long rdbLastCowSize,
+                   long currentSaveKeysProcessed, long currentSaveKeysTotal, long changesSinceLastSave,
+                   long lastSaveTime, long latestForkUsec, long totalForks) {
+
+        static Numbers of(Map<String, Object> f, long latestForkUsec, long totalForks) {
+            return new Numbers(num(f, "loading", 0), num(f, "rdb_bgsave_in_progress", 0), num(f, "rdb_saves", 0),
+                    !"err".equals(String.valueOf(f.get("rdb_last_bgsave_status"))),
+                    num(f, "rdb_last_bgsave_time_sec", -1), num(f, "rdb_current_bgsave_time_sec", -1),
+                    num(f, "current_cow_size", 0), num(f, "rdb_last_cow_size", 0),
+                    num(f, "current_save_keys_processed", 0), num(f, "current_save_keys_total", 0),
+                    num(f, "rdb_changes_since_last_save", 0), num(f, "rdb_last_save_time", 0),
+                    latestForkUsec, totalForks);
+        }
+
+        private static long num(Map<String, Object> f, String name, long absent) {
+            Object v = f.get(name);
+            if (v instanceof Number n) {
+                return n.longValue();
+            }
+            if (v != null) {
+                try {
+                    return Long.parseLong(v.toString().trim());
+                } catch (NumberFormatException e) {
+                    return absent;
+                }
+            }
+            return absent;
+        }
+    }
 }
