@@ -123,7 +123,7 @@ public final class Database {
     private final long[] tmp = new long[1];
 
     private Object encode(byte[] b, int off, int len) {
-        if (len <= 20 && io.cowkv.server.protocol.Numbers.parseLong(b, off, len, tmp)) {
+        if (len <= 20 && io.cowkv.server.util.Numbers.parseLong(b, off, len, tmp)) {
             return tmp[0];
         }
         byte[] copy = new byte[len];

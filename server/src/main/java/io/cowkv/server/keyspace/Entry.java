@@ -49,7 +49,7 @@ public final class Entry {
 
     /** Length in bytes of the string value (the decimal length for int-encoded values). */
     public int stringLength() {
-        return value instanceof Long ? io.cowkv.server.protocol.Numbers.digits((Long) value) : ((byte[]) value).length;
+        return value instanceof Long ? io.cowkv.server.util.Numbers.digits((Long) value) : ((byte[]) value).length;
     }
 
     /** A copy of the string value's bytes. */

@@ -1,5 +1,7 @@
 package io.cowkv.server.protocol;
 
+import io.cowkv.server.util.Numbers;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

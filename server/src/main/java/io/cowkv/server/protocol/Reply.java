@@ -1,5 +1,7 @@
 package io.cowkv.server.protocol;
 
+import io.cowkv.server.util.Numbers;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 

@@ -515,7 +515,7 @@ public final class StringCommands {
                 cur = e.longValue();
             } else {
                 byte[] v = e.stringBytes();
-                if (!io.cowkv.server.protocol.Numbers.parseLong(v, 0, v.length, num)) {
+                if (!io.cowkv.server.util.Numbers.parseLong(v, 0, v.length, num)) {
                     s.reply().error(Errors.NOT_INTEGER);
                     return;
                 }

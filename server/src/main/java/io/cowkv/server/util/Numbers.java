@@ -1,4 +1,4 @@
-package io.cowkv.server.protocol;
+package io.cowkv.server.util;
 
 /**
  * Redis's number rules: {@code string2ll} (strict integers) and {@code ll2string}, without allocation.

@@ -1,4 +1,4 @@
-package io.cowkv.server.protocol;
+package io.cowkv.server.util;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
