@@ -30,6 +30,7 @@ final class Node implements AutoCloseable {
     private final Path dir;
     private final StringBuffer output = new StringBuffer();
     private Process process;
+    private Thread pump;
     private int port;
 
     private Node(String name, Path dir, List<String> command) {
@@ -67,7 +68,7 @@ final class Node implements AutoCloseable {
         cmd.addAll(List.of("--port", Integer.toString(port)));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile()).start();
         Process p = process;
-        Thread pump = new Thread(() -> pump(p.getInputStream()), name + "-out-" + port);
+        pump = new Thread(() -> pump(p.getInputStream()), name + "-out-" + port);
         pump.setDaemon(true);
         pump.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -95,7 +96,7 @@ final class Node implements AutoCloseable {
         cmd.addAll(List.of("--port", Integer.toString(port)));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile()).start();
         Process p = process;
-        Thread pump = new Thread(() -> pump(p.getInputStream()));
+        pump = new Thread(() -> pump(p.getInputStream()));
         pump.setDaemon(true);
         pump.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -137,7 +138,7 @@ final class Node implements AutoCloseable {
     }
 
     Jedis jedis() {
-        return new Jedis(new HostAndPort(HOST, port), DefaultJedisClientConfig.builder().timeoutMillis(30_000).build());
+        return new Jedis(new HostAndPort(HOST, port), DefaultJedisClientConfig.builder().protocol(redis.clients.jedis.RedisProtocol.RESP2).timeoutMillis(30_000).build());
     }
 
     RespConnection raw() throws IOException {
@@ -153,11 +154,16 @@ final class Node implements AutoCloseable {
     }
 
     /** SIGTERM and wait for the exit (bounded); returns the exit code. */
-    int sigterm(long seconds) throws InterruptedException {
-        process.destroy();
+    int sigterm(long seconds) throws Exception {
+        // Not Process.destroy(): it also closes our end of the output pipe, losing the shutdown log.
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -TERM " + process.pid() + " failed");
+        }
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " did not exit within " + seconds + " s of SIGTERM:\n" + output);
         }
+        pump.join(5000);
         return process.exitValue();
     }
 
@@ -166,6 +172,7 @@ final class Node implements AutoCloseable {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " did not exit within " + seconds + " s:\n" + output);
         }
+        pump.join(5000);
         return process.exitValue();
     }
 
