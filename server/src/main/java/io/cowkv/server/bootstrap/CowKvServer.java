@@ -19,7 +19,10 @@ import io.cowkv.server.metrics.MemoryReport;
 import io.cowkv.server.metrics.ProcessMemory;
 import io.cowkv.server.net.RespServer;
 import io.cowkv.server.protocol.Errors;
+import io.cowkv.server.snapshot.DumpLoader;
 import io.cowkv.server.snapshot.PersistenceState;
+import io.cowkv.server.snapshot.SnapshotCoordinator;
+import io.cowkv.server.snapshot.SnapshotLog;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +44,7 @@ public final class CowKvServer {
     private final MetricsWiring metrics;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean signalled = new AtomicBoolean();
+    private final SnapshotCoordinator snapshots;
 
     public CowKvServer(ServerConfig config) {
         this.config = config;
@@ -50,7 +54,7 @@ public final class CowKvServer {
         this.context = new ServerContext(keyspace, config, registry, CowkvVersion.REDIS_COMPATIBLE);
         new ConnectionCommands(context).register(registry);
         new ClientCommand(context).register(registry);
-        new ServerCommands(context).register(registry);
+        new ServerCommands(context).afterFlushAll(this::afterFlushAll).register(registry);
         new ConfigCommand(context).register(registry);
         new CommandCommand(context).register(registry);
         new StringCommands(context).register(registry);
@@ -65,9 +69,25 @@ public final class CowKvServer {
             if (max > 0 && spec.is("denyoom") && memory.usedMemory() > max) {
                 return Errors.OOM;
             }
+            if ((spec.is("write") || spec.name.equals("ping")) && writesRefused()) {
+                return Errors.MISCONF;
+            }
             return null;
         });
-        PersistenceState persistence = new PersistenceState(() -> context.stats.dirty);
+        this.snapshots = new SnapshotCoordinator(config, keyspace::freeze, context.stats, System::currentTimeMillis,
+                this::onKeyspaceThread, SnapshotCoordinator.threadPerSave(), new SnapshotLog() {
+                    @Override
+                    public void notice(String message) {
+                        ServerLog.notice(message);
+                    }
+
+                    @Override
+                    public void warning(String message) {
+                        ServerLog.warning(message);
+                    }
+                }, CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
+        new io.cowkv.server.command.server.PersistenceCommands(context, snapshots).register(registry);
+        PersistenceState persistence = new PersistenceState(snapshots);
         this.throughput = new Throughput(context);
         context.info(new InfoSections(context, memory, persistence, throughput));
         context.lifecycle(this::shutdownCommand);
@@ -88,6 +108,11 @@ public final class CowKvServer {
                 + ", bits=64, pid=" + ProcessHandle.current().pid() + ", java=" + System.getProperty("java.version")
                 + ", just started");
         ServerLog.notice("Configuration loaded");
+        try {
+            snapshots.loadAtStartup((file, now) -> DumpLoader.load(file, keyspace, now));
+        } catch (DumpLoader.LoadException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         net.start();
         ServerLog.notice("Running mode=standalone, port=" + net.boundPort() + ", transport=" + net.transport() + ".");
         Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "cowkv-shutdown"));
@@ -105,11 +130,24 @@ public final class CowKvServer {
         return net.boundPort();
     }
 
+    private void afterFlushAll() {
+        snapshots.flushedAll();
+    }
+
+    private boolean writesRefused() {
+        return snapshots.writesRefused();
+    }
+
+    private void onKeyspaceThread(Runnable task) {
+        net.loop().execute(task);
+    }
+
     /** serverCron: active expiry and rate sampling, on the keyspace thread. */
     private void cron() {
         keyspace.activeExpireCycle(config.hz());
         keyspace.cronResize();
         throughput.sample();
+        snapshots.cron();
         if (metrics != null) {
             metrics.sample();
         }
@@ -118,6 +156,10 @@ public final class CowKvServer {
     /** SHUTDOWN [NOSAVE|SAVE]: runs on the keyspace thread; the stop itself happens on another thread. */
     private String shutdownCommand(Boolean save) {
         ServerLog.warning("User requested shutdown...");
+        if (!snapshots.prepareShutdown(save)) {
+            ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+            return "ERR Errors trying to SHUTDOWN. Check logs.";
+        }
         new Thread(() -> {
             stop();
             System.exit(0);
@@ -130,7 +172,26 @@ public final class CowKvServer {
             return;
         }
         ServerLog.warning("Received SIGTERM scheduling shutdown...");
+        saveBeforeExit();
         stop();
+    }
+
+    /**
+     * The SIGTERM/SIGINT save, run on the keyspace thread while this hook thread waits (bounded). A
+     * JVM shutdown cannot be refused, so unlike Redis a failed save is logged and the process exits.
+     */
+    private void saveBeforeExit() {
+        try {
+            boolean ok = net.loop().submit(() -> {
+                ServerLog.warning("User requested shutdown...");
+                return snapshots.prepareShutdown(null);
+            }).get(120, TimeUnit.SECONDS);
+            if (!ok) {
+                ServerLog.warning("Error trying to save the DB before exiting; exiting anyway (signal).");
+            }
+        } catch (Exception e) {
+            ServerLog.warning("Could not save the DB before exiting: " + e);
+        }
     }
 
     /** Closes the listeners and connections and ends the event loop; idempotent. */

@@ -48,6 +48,8 @@ public final class ServerConfig {
     private final BoolParam rdbchecksum = add(new BoolParam("rdbchecksum", true, true));
     private final BoolParam stopWritesOnBgsaveError = add(new BoolParam("stop-writes-on-bgsave-error", true, true));
     private final BoolParam rdbDelSyncFiles = add(new BoolParam("rdb-del-sync-files", true, false));
+    /** Redis's test knob: microseconds to sleep per key written by a save (0 = none). */
+    private final IntParam rdbKeySaveDelay = add(new IntParam("rdb-key-save-delay", true, 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
     private final MemoryParam maxmemory = add(new MemoryParam("maxmemory", true, 0, 0, Long.MAX_VALUE));
     private final EnumParam maxmemoryPolicy = add(new EnumParam("maxmemory-policy", true, "noeviction",
             "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -202,6 +204,10 @@ public final class ServerConfig {
 
     public boolean stopWritesOnBgsaveError() {
         return stopWritesOnBgsaveError.value;
+    }
+
+    public long rdbKeySaveDelay() {
+        return rdbKeySaveDelay.value;
     }
 
     public long maxmemory() {

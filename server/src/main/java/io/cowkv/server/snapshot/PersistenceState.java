@@ -3,48 +3,43 @@ package io.cowkv.server.snapshot;
 import io.cowkv.server.metrics.PersistenceReport;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
- * What INFO persistence reports, with every field Redis 7 has, in Redis's order. Until
- * background saving lands (issue 5) no save ever runs, so the save fields keep their initial
- * values; rdb_changes_since_last_save counts writes since start-up. Keyspace thread only.
+ * What INFO persistence reports, with every field Redis 7.0 has, in Redis's order, read from the
+ * {@link SnapshotCoordinator}. AOF and module forks do not exist in CowKV: their fields show
+ * Redis's values for "off". Keyspace thread only.
  */
 public final class PersistenceState implements PersistenceReport {
-    private final LongSupplier dirty;
-    private final long startSeconds = System.currentTimeMillis() / 1000;
-    long lastSaveTime = startSeconds;
-    String lastBgsaveStatus = "ok";
-    long saves;
-    long latestForkUsec;
-    long totalForks;
+    private final SnapshotCoordinator snapshots;
 
-    public PersistenceState(LongSupplier dirty) {
-        this.dirty = dirty;
+    public PersistenceState(SnapshotCoordinator snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Override
     public Map<String, Object> fields() {
+        SnapshotCoordinator.Figures f = snapshots.figures();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("loading", 0);
+        m.put("loading", f.loading() ? 1 : 0);
         m.put("async_loading", 0);
-        m.put("current_cow_peak", 0);
-        m.put("current_cow_size", 0);
-        m.put("current_cow_size_age", 0);
-        m.put("current_fork_perc", "0.00");
-        m.put("current_save_keys_processed", 0);
-        m.put("current_save_keys_total", 0);
-        m.put("rdb_changes_since_last_save", dirty.getAsLong());
-        m.put("rdb_bgsave_in_progress", 0);
-        m.put("rdb_last_save_time", lastSaveTime);
-        m.put("rdb_last_bgsave_status", lastBgsaveStatus);
-        m.put("rdb_last_bgsave_time_sec", -1);
-        m.put("rdb_current_bgsave_time_sec", -1);
-        m.put("rdb_saves", saves);
-        m.put("rdb_last_cow_size", 0);
-        m.put("rdb_last_load_keys_expired", 0);
-        m.put("rdb_last_load_keys_loaded", 0);
+        m.put("current_cow_peak", f.cowPeak());
+        m.put("current_cow_size", f.cowSize());
+        m.put("current_cow_size_age", f.cowSizeAgeSeconds());
+        m.put("current_fork_perc", String.format(Locale.ROOT, "%.2f", f.forkPerc()));
+        m.put("current_save_keys_processed", f.keysProcessed());
+        m.put("current_save_keys_total", f.keysTotal());
+        m.put("rdb_changes_since_last_save", f.changesSinceLastSave());
+        m.put("rdb_bgsave_in_progress", f.bgsaveInProgress() ? 1 : 0);
+        m.put("rdb_last_save_time", f.lastSaveTime());
+        m.put("rdb_last_bgsave_status", f.lastBgsaveOk() ? "ok" : "err");
+        m.put("rdb_last_bgsave_time_sec", f.lastBgsaveTimeSec());
+        m.put("rdb_current_bgsave_time_sec", f.currentBgsaveTimeSec());
+        m.put("rdb_saves", f.saves());
+        m.put("rdb_last_cow_size", f.lastCowSize());
+        m.put("rdb_last_load_keys_expired", f.lastLoadKeysExpired());
+        m.put("rdb_last_load_keys_loaded", f.lastLoadKeysLoaded());
         m.put("aof_enabled", 0);
         m.put("aof_rewrite_in_progress", 0);
         m.put("aof_rewrite_scheduled", 0);
@@ -62,11 +57,11 @@ public final class PersistenceState implements PersistenceReport {
 
     @Override
     public long latestForkUsec() {
-        return latestForkUsec;
+        return snapshots.figures().latestForkUsec();
     }
 
     @Override
     public long totalForks() {
-        return totalForks;
+        return snapshots.figures().totalForks();
     }
 }

@@ -17,9 +17,16 @@ import static io.cowkv.server.command.CommandSpec.command;
 public final class ServerCommands {
     private final ServerContext server;
     private final long[] num = new long[1];
+    /** Runs after FLUSHALL emptied the data (persistence: cancel a BGSAVE, save with save points). */
+    private Runnable afterFlushAll = () -> { };
 
     public ServerCommands(ServerContext server) {
         this.server = server;
+    }
+
+    public ServerCommands afterFlushAll(Runnable hook) {
+        this.afterFlushAll = hook;
+        return this;
     }
 
     public void register(CommandRegistry r) {
@@ -70,6 +77,7 @@ public final class ServerCommands {
         if (flushOption(s, a)) {
             server.stats.dirty += server.keyspace.totalKeys();
             server.keyspace.flushAll();
+            afterFlushAll.run();
             s.reply().ok();
         }
     }

@@ -1,0 +1,52 @@
+package io.cowkv.it.persistence;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Copied bytes: above zero when existing keys are overwritten during a BGSAVE, zero when nothing
+ * is written. Only meaningful once the keyspace lives on the copy-on-write arena: with the
+ * provisional heap store (INFO memory mem_allocator says "provisional") the freeze copies
+ * everything up front and nothing is ever copied afterwards, so the test is skipped until then.
+ */
+class CopyOnWriteTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void overwritesDuringASaveAreCountedAndIdleSavesCopyNothing() throws Exception {
+        try (Node n = Node.cowkv(dir, "--save", "").start(); Jedis j = n.jedis()) {
+            Assumptions.assumeTrue(!Node.info(j, "mem_allocator").contains("provisional"),
+                    "the keyspace is not on the copy-on-write arena yet");
+            Pipeline p = j.pipelined();
+            for (int i = 0; i < 20_000; i++) {
+                p.set("k" + i, "v".repeat(100));
+            }
+            p.sync();
+            j.configSet("rdb-key-save-delay", "100");
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            long peak = 0;
+            while (Node.info(j, "rdb_bgsave_in_progress").equals("1")) {
+                Pipeline w = j.pipelined();
+                for (int i = 0; i < 20_000; i += 10) {
+                    w.set("k" + i, "w".repeat(100));
+                }
+                w.sync();
+                peak = Math.max(peak, Long.parseLong(Node.info(j, "current_cow_peak")));
+            }
+            assertThat(Long.parseLong(Node.info(j, "rdb_last_cow_size"))).isPositive();
+
+            j.configSet("rdb-key-save-delay", "0");
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            Node.awaitBgsaveDone(j);
+            assertThat(Node.info(j, "rdb_last_cow_size")).isEqualTo("0");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.cowkv.server.snapshot;
+
+import io.cowkv.rdb.RdbWriter;
+import io.cowkv.server.keyspace.Entry;
+import io.cowkv.server.keyspace.FrozenKeyspace;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The walk -> encode -> write pipeline of one save: streams a {@link FrozenKeyspace} through an
+ * {@link RdbWriter} into {@code temp-<id>.rdb} in the dump folder, fsyncs it, renames it
+ * atomically over {@code dbfilename} and fsyncs the folder, so that at every instant the dump
+ * file is either the previous complete dump or the new complete dump.
+ *
+ * <p>Contract: runs entirely on the calling thread (the snapshot thread for BGSAVE, the keyspace
+ * thread for SAVE) and only reads the view. On any failure or cancellation the temp file is
+ * deleted and the dump file is left as it was; the exception message is the log line Redis would
+ * write. Keys whose TTL had already passed at the freeze are not written (they are no longer part
+ * of the data set) and are counted as skipped.
+ */
+final class DumpFile {
+    private DumpFile() {
+    }
+
+    /** What to write, fixed on the keyspace thread when the save starts. */
+    record Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
+                    String redisVersion, long usedMemory, long keyDelayMicros) {
+    }
+
+    /** Keys written, keys skipped (expired at the freeze), bytes of the file. */
+    record Result(long keysSaved, long keysSkipped, long bytes) {
+    }
+
+    /** The save was cancelled (FLUSHALL, SHUTDOWN); nothing was renamed. */
+    static final class CancelledException extends IOException {
+        CancelledException() {
+            super("save cancelled");
+        }
+    }
+
+    /**
+     * Writes the dump. {@code progress} receives the number of keys processed so far (readable
+     * from any thread). Throws {@link CancelledException} when {@code cancel} fires first.
+     */
+    static Result write(FrozenKeyspace view, Settings s, AtomicLong progress, Cancellation cancel) throws IOException {
+        Path temp = s.dir().resolve(s.tempName());
+        Path target = s.dir().resolve(s.dbfilename());
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("Failed opening the temp RDB file " + s.tempName() + " (in server root dir "
+                    + s.dir() + ") for saving: " + reason(e), e);
+        }
+        boolean renamed = false;
+        try {
+            Result r;
+            try (ch) {
+                r = encode(view, s, ch, progress, cancel);
+                if (!s.checksum()) {
+                    // rdbchecksum no: Redis stores a zero checksum, which loaders do not verify.
+                    ch.write(ByteBuffer.allocate(8), ch.size() - 8);
+                }
+                ch.force(true);
+            } catch (CancelledException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new IOException("Write error saving DB on disk: " + reason(e), e);
+            }
+            cancel.commit(() -> {
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new IOException("Error moving temp DB file " + s.tempName() + " on the final destination "
+                            + s.dbfilename() + " (in server root dir " + s.dir() + "): " + reason(e), e);
+                }
+            });
+            renamed = true;
+            try (FileChannel d = FileChannel.open(s.dir(), StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                throw new IOException("Failed to fsync the directory " + s.dir() + " after saving " + s.dbfilename()
+                        + ": " + reason(e), e);
+            }
+            return r;
+        } finally {
+            if (!renamed) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // nothing more to do: the error that got us here is what gets reported
+                }
+            }
+        }
+    }
+
+    private static Result encode(FrozenKeyspace view, Settings s, FileChannel ch, AtomicLong progress,
+                                 Cancellation cancel) throws IOException {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        RdbWriter w = new RdbWriter(out, RdbWriter.Options.defaults().withCompression(s.compression()));
+        w.writeHeader();
+        w.writeStandardAux(s.redisVersion(), view.frozenAtMillis() / 1000, s.usedMemory());
+        long frozenAt = view.frozenAtMillis();
+        long[] counts = new long[2]; // saved, skipped
+        long delayNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, s.keyDelayMicros()));
+        for (int db = 0; db < view.databases(); db++) {
+            if (view.size(db) == 0) {
+                continue;
+            }
+            w.selectDb(db);
+            w.resizeDb(view.size(db), view.expires(db));
+            try {
+                view.forEach(db, (key, value, expireAt) -> {
+                    if (cancel.isCancelled()) {
+                        throw new Abort();
+                    }
+                    if (expireAt != Entry.NO_EXPIRE && expireAt <= frozenAt) {
+                        counts[1]++;
+                    } else {
+                        try {
+                            w.writeStringKey(key, value, expireAt == Entry.NO_EXPIRE ? RdbWriter.NO_EXPIRY : expireAt);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        counts[0]++;
+                    }
+                    progress.setRelease(counts[0] + counts[1]);
+                    if (delayNanos > 0) {
+                        LockSupport.parkNanos(delayNanos);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (Abort e) {
+                throw new CancelledException();
+            }
+        }
+        w.finish();
+        out.flush();
+        return new Result(counts[0], counts[1], w.bytesWritten());
+    }
+
+    /** The OS's reason for a file error ("Is a directory"), as Redis's strerror. */
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    /** Unwinds the visitor on cancellation. */
+    private static final class Abort extends RuntimeException {
+        Abort() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.cowkv.server.snapshot;
+
+import io.cowkv.rdb.RdbFormatException;
+import io.cowkv.rdb.RdbKeyInfo;
+import io.cowkv.rdb.RdbReader;
+import io.cowkv.rdb.RdbUnsupportedException;
+import io.cowkv.rdb.RdbValueKind;
+import io.cowkv.rdb.RdbVisitor;
+import io.cowkv.server.keyspace.Database;
+import io.cowkv.server.keyspace.Entry;
+import io.cowkv.server.keyspace.Keyspace;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Start-up loading: reads the dump (written by CowKV or by a real Redis, RDB versions 1 to 12)
+ * into the keyspace through the ordinary {@link Database} API. Keys whose TTL has passed are
+ * dropped and counted, as a Redis master does. The file is only read, never changed.
+ *
+ * <p>Contract: runs on the thread that owns the keyspace, before connections are accepted. A
+ * missing file is not an error (empty data set). Anything else that prevents loading every key
+ * (unreadable file, corrupt content, a value type CowKV does not store yet, a database number
+ * beyond {@code databases}) raises {@link LoadException} whose message names the file and the
+ * problem; the keyspace is then partially filled and the caller must not serve it.
+ */
+public final class DumpLoader {
+    private DumpLoader() {
+    }
+
+    /** What a load found. {@code found} is false when there was no dump file. */
+    public record Result(boolean found, long keysLoaded, long keysExpired, long nanos, String producedBy,
+                         long ctimeSeconds, long usedMemory) {
+        static final Result NONE = new Result(false, 0, 0, 0, null, -1, -1);
+    }
+
+    /** The dump cannot be loaded; the message says which file and why. */
+    public static final class LoadException extends Exception {
+        LoadException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Loads {@code file} into {@code keyspace} (whose databases should be empty), dropping keys that
+     * expired before {@code nowMillis}.
+     */
+    public static Result load(Path file, Keyspace keyspace, long nowMillis) throws LoadException {
+        long start = System.nanoTime();
+        InputStream raw;
+        try {
+            raw = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            return Result.NONE;
+        } catch (IOException e) {
+            throw new LoadException(fatal(file, DumpFile.reason(e)), e);
+        }
+        Loader v = new Loader(keyspace, nowMillis);
+        try (InputStream in = new BufferedInputStream(raw, 1 << 16)) {
+            RdbReader.read(in, v);
+        } catch (Unsupported e) {
+            throw new LoadException(fatal(file, e.getMessage()), e);
+        } catch (RdbUnsupportedException e) {
+            throw new LoadException(fatal(file, "it holds data CowKV cannot load yet: " + e.getMessage()), e);
+        } catch (RdbFormatException e) {
+            throw new LoadException(fatal(file, "the file is corrupt or truncated: " + e.getMessage()), e);
+        } catch (IOException e) {
+            throw new LoadException(fatal(file, DumpFile.reason(e)), e);
+        }
+        return new Result(true, v.loaded, v.expired, System.nanoTime() - start, v.producedBy, v.ctime, v.usedMem);
+    }
+
+    private static String fatal(Path file, String why) {
+        return "Fatal error loading the DB from " + file + ": " + why + ". The file was left untouched. Exiting.";
+    }
+
+    /** A record CowKV cannot hold; aborts the read. */
+    private static final class Unsupported extends IOException {
+        Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Loader implements RdbVisitor {
+        private final Keyspace keyspace;
+        private final long now;
+        private Database db;
+        private RdbKeyInfo key;
+        private boolean skipping;
+        long loaded;
+        long expired;
+        String producedBy;
+        long ctime = -1;
+        long usedMem = -1;
+
+        Loader(Keyspace keyspace, long now) {
+            this.keyspace = keyspace;
+            this.now = now;
+            this.db = keyspace.db(0);
+        }
+
+        @Override
+        public void aux(byte[] k, byte[] v) {
+            String name = new String(k, StandardCharsets.UTF_8);
+            String value = new String(v, StandardCharsets.UTF_8);
+            try {
+                switch (name) {
+                    case "redis-ver" -> producedBy = value;
+                    case "ctime" -> ctime = Long.parseLong(value);
+                    case "used-mem" -> usedMem = Long.parseLong(value);
+                    default -> {
+                    }
+                }
+            } catch (NumberFormatException ignored) {
+                // informational fields only
+            }
+        }
+
+        @Override
+        public void selectDb(long index) throws IOException {
+            if (index < 0 || index >= keyspace.databases()) {
+                throw new Unsupported("the data file was created with a server configured to handle more than "
+                        + keyspace.databases() + " databases (it selects database " + index
+                        + "); raise 'databases'");
+            }
+            db = keyspace.db((int) index);
+        }
+
+        @Override
+        public void beginKey(RdbKeyInfo info) throws IOException {
+            key = info;
+            skipping = info.expireAtMs() >= 0 && info.expireAtMs() < now;
+            if (skipping) {
+                expired++; // dropped whatever its type, as Redis does
+                return;
+            }
+            if (info.kind() != RdbValueKind.STRING) {
+                throw new Unsupported("key '" + printable(info.key()) + "' in database " + info.db() + " holds a "
+                        + info.kind().redisName() + " (" + info.encoding() + " at byte offset " + info.offset()
+                        + "); CowKV can only load string values so far");
+            }
+        }
+
+        @Override
+        public void stringValue(byte[] value) {
+            if (skipping) {
+                return;
+            }
+            RdbKeyInfo k = key;
+            long expireAt = k.expireAtMs();
+            byte[] kb = k.key();
+            Entry e = db.setString(kb, 0, kb.length, value, 0, value.length, false);
+            if (expireAt >= 0) {
+                db.setExpire(e, expireAt);
+            }
+            loaded++;
+        }
+
+        private static String printable(byte[] b) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < b.length && i < 64; i++) {
+                int c = b[i] & 0xff;
+                sb.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format(Locale.ROOT, "\\x%02x", c));
+            }
+            return b.length > 64 ? sb + "..." : sb.toString();
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package io.cowkv.server.snapshot;
+
+import io.cowkv.server.config.ServerConfig;
+import io.cowkv.server.keyspace.FrozenKeyspace;
+import io.cowkv.server.metrics.ServerStats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Coordinates saving: BGSAVE (freeze here, write on a snapshot thread, close back here), SAVE,
+ * the save points checked by the cron, the final save at shutdown, the save after FLUSHALL, the
+ * MISCONF write refusal, and every number INFO persistence shows.
+ *
+ * <p>Threads: every public method runs on the keyspace thread, which never waits for the disk
+ * during a BGSAVE: the snapshot thread only reads the frozen view and writes files, then hands the
+ * outcome back through {@code keyspaceThread.execute}, where the view is closed and the
+ * bookkeeping done. SAVE, the FLUSHALL save and the shutdown save write synchronously on the
+ * keyspace thread, blocking it, as Redis does. The only fields the snapshot thread touches are a
+ * job's progress counter, cancellation flag and outcome.
+ *
+ * <p>Redis 7.0 semantics reproduced (checked against redis-server 7.0.15): rdb_saves counts saves
+ * started by BGSAVE and SAVE (not the FLUSHALL one); a failed SAVE replies {@code -ERR} and leaves
+ * rdb_last_bgsave_status alone, a successful one sets it to ok; a failed BGSAVE sets it to err, and
+ * writes (and PING) get MISCONF while stop-writes-on-bgsave-error is on and save points exist;
+ * after a failed BGSAVE the save points retry only every 5 seconds; FLUSHALL cancels a running
+ * BGSAVE without marking it failed and, with save points, saves the (empty) data set and resets
+ * the dirty counter.
+ */
+public final class SnapshotCoordinator {
+    /** Redis's CONFIG_BGSAVE_RETRY_DELAY: seconds between save-point retries after a failure. */
+    static final long BGSAVE_RETRY_DELAY_SECONDS = 5;
+    private static final long SHUTDOWN_WAIT_SECONDS = 60;
+
+    /** Outcome of a BGSAVE request. */
+    public enum BgsaveReply { STARTED, IN_PROGRESS, FAILED }
+
+    /** Outcome of a SAVE request. */
+    public enum SaveReply { OK, IN_PROGRESS, FAILED }
+
+    private final ServerConfig config;
+    private final Supplier<FrozenKeyspace> freezer;
+    private final ServerStats stats;
+    private final LongSupplier clock;
+    private final Executor keyspaceThread;
+    private final Executor snapshotThreads;
+    private final SnapshotLog log;
+    private final String redisVersion;
+    private final LongSupplier usedMemory;
+    private final long pid = ProcessHandle.current().pid();
+    private long nextJobId = 1;
+
+    private Job job;
+    private long lastSaveSeconds;
+    private boolean lastBgsaveOk = true;
+    private long lastBgsaveTrySeconds;
+    private long lastBgsaveTimeSec = -1;
+    private long saves;
+    private long latestForkUsec;
+    private long totalForks;
+    private long lastCowSize;
+    private long cowSize;
+    private long cowPeak;
+    private long cowSampleMillis;
+    private volatile boolean loading;
+    private long loadKeysLoaded;
+    private long loadKeysExpired;
+
+    /**
+     * @param freezer         freezes the keyspace (keyspace thread); the view is closed here
+     * @param clock           wall clock in ms (injected for tests)
+     * @param keyspaceThread  runs a task on the keyspace thread later (the event loop)
+     * @param snapshotThreads runs one save's writing; must not run it on the keyspace thread
+     * @param redisVersion    written in the dump's redis-ver aux field
+     * @param usedMemory      written in the dump's used-mem aux field
+     */
+    public SnapshotCoordinator(ServerConfig config, Supplier<FrozenKeyspace> freezer, ServerStats stats,
+                               LongSupplier clock, Executor keyspaceThread, Executor snapshotThreads,
+                               SnapshotLog log, String redisVersion, LongSupplier usedMemory) {
+        this.config = config;
+        this.freezer = freezer;
+        this.stats = stats;
+        this.clock = clock;
+        this.keyspaceThread = keyspaceThread;
+        this.snapshotThreads = snapshotThreads;
+        this.log = log;
+        this.redisVersion = redisVersion;
+        this.usedMemory = usedMemory;
+        this.lastSaveSeconds = clock.getAsLong() / 1000;
+    }
+
+    /** One new thread per BGSAVE, named {@code cowkv-bgsave-<n>} (the default for the server). */
+    public static Executor threadPerSave() {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, "cowkv-bgsave-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** BGSAVE [SCHEDULE]. Redis 7.0 answers "already in progress" even with SCHEDULE while an RDB save runs. */
+    public BgsaveReply bgsave() {
+        if (job != null) {
+            return BgsaveReply.IN_PROGRESS;
+        }
+        long now = clock.getAsLong();
+        lastBgsaveTrySeconds = now / 1000;
+        saves++;
+        FrozenKeyspace view;
+        try {
+            view = freezer.get();
+        } catch (RuntimeException e) {
+            lastBgsaveOk = false;
+            log.warning("Can't save in background: freeze failed: " + e.getMessage());
+            return BgsaveReply.FAILED;
+        }
+        latestForkUsec = view.freezeNanos() / 1000;
+        totalForks++;
+        long id = nextJobId++;
+        Job j = new Job(id, view, now, stats.dirty, settings("temp-" + pid + "-" + id + ".rdb"));
+        job = j;
+        cowSize = 0;
+        cowPeak = 0;
+        cowSampleMillis = 0;
+        try {
+            snapshotThreads.execute(() -> runInBackground(j));
+        } catch (RejectedExecutionException e) {
+            job = null;
+            view.close();
+            lastBgsaveOk = false;
+            log.warning("Can't save in background: no snapshot thread: " + e.getMessage());
+            return BgsaveReply.FAILED;
+        }
+        log.notice("Background saving started by snapshot thread " + id + " (freeze took " + latestForkUsec
+                + " us, " + j.keysTotal + " keys)");
+        return BgsaveReply.STARTED;
+    }
+
+    /** SAVE: a blocking save on the keyspace thread. */
+    public SaveReply save() {
+        if (job != null) {
+            return SaveReply.IN_PROGRESS;
+        }
+        saves++;
+        FrozenKeyspace view = freezeForSave();
+        return view != null && saveNow(view) ? SaveReply.OK : SaveReply.FAILED;
+    }
+
+    /** Called after FLUSHALL emptied every database: cancels a BGSAVE and, with save points, saves. */
+    public void flushedAll() {
+        if (job != null) {
+            cancel(job, "FLUSHALL");
+        }
+        if (!config.savePoints().isEmpty()) {
+            // The data set is empty now; the view may not be frozen twice, so write an empty one.
+            saveNow(EmptyView.at(clock.getAsLong()));
+        }
+    }
+
+    /**
+     * The save before exiting (SHUTDOWN, SIGTERM): {@code mode} null = save when save points
+     * exist, true = always (SAVE), false = never (NOSAVE). A running BGSAVE is cancelled and waited
+     * for. Returns false when the shutdown must be refused because the save failed.
+     */
+    public boolean prepareShutdown(Boolean mode) {
+        Job j = job;
+        if (j != null) {
+            log.warning("There is a snapshot thread saving an .rdb. Killing it!");
+            cancel(j, "shutdown");
+            try {
+                if (!j.ended.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    log.warning("The snapshot thread did not stop within " + SHUTDOWN_WAIT_SECONDS + " seconds");
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            finish(j);
+        }
+        boolean save = mode != null ? mode : !config.savePoints().isEmpty();
+        if (!save) {
+            return true;
+        }
+        log.notice("Saving the final RDB snapshot before exiting.");
+        FrozenKeyspace view = freezeForSave();
+        if (view == null || !saveNow(view)) {
+            log.warning("Error trying to save the DB, can't exit.");
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether writes get MISCONF now (Redis's writeCommandsDeniedByDiskError for RDB). */
+    public boolean writesRefused() {
+        return !lastBgsaveOk && config.stopWritesOnBgsaveError() && !config.savePoints().isEmpty();
+    }
+
+    /** LASTSAVE: Unix time in seconds of the last successful save. */
+    public long lastSave() {
+        return lastSaveSeconds;
+    }
+
+    // ------------------------------------------------------------------ cron and loading
+
+    /** serverCron's part: samples copy-on-write of a running save, else checks the save points. */
+    public void cron() {
+        long now = clock.getAsLong();
+        Job j = job;
+        if (j != null) {
+            if (!j.closed) {
+                cowSize = j.view.copiedBytes();
+                cowPeak = Math.max(cowPeak, cowSize);
+                cowSampleMillis = now;
+            }
+            return;
+        }
+        long nowSec = now / 1000;
+        for (long[] point : config.savePoints()) {
+            long seconds = point[0];
+            long changes = point[1];
+            if (stats.dirty >= changes && nowSec - lastSaveSeconds > seconds
+                    && (nowSec - lastBgsaveTrySeconds > BGSAVE_RETRY_DELAY_SECONDS || lastBgsaveOk)) {
+                log.notice(changes + " changes in " + seconds + " seconds. Saving...");
+                bgsave();
+                break;
+            }
+        }
+    }
+
+    /**
+     * Loads the dump from {@code dir}/{@code dbfilename} at start-up through {@code load}, records the
+     * INFO load figures and logs Redis's lines. Throws when the server must not start.
+     */
+    public DumpLoader.Result loadAtStartup(DumpLoad load) throws DumpLoader.LoadException {
+        Path file = config.dir().resolve(config.dbfilename());
+        loading = true;
+        DumpLoader.Result r;
+        try {
+            r = load.load(file, clock.getAsLong());
+        } finally {
+            loading = false;
+        }
+        if (!r.found()) {
+            return r;
+        }
+        loadKeysLoaded = r.keysLoaded();
+        loadKeysExpired = r.keysExpired();
+        if (r.producedBy() != null) {
+            log.notice("Loading RDB produced by version " + r.producedBy());
+        }
+        if (r.ctimeSeconds() >= 0) {
+            log.notice("RDB age " + Math.max(0, clock.getAsLong() / 1000 - r.ctimeSeconds()) + " seconds");
+        }
+        if (r.usedMemory() >= 0) {
+            log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb", r.usedMemory() / 1048576.0));
+        }
+        log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired() + ".");
+        log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds", r.nanos() / 1e9));
+        return r;
+    }
+
+    /** The loading step, injectable for tests: {@link DumpLoader#load} bound to the keyspace. */
+    public interface DumpLoad {
+        DumpLoader.Result load(Path file, long nowMillis) throws DumpLoader.LoadException;
+    }
+
+    // ------------------------------------------------------------------ INFO figures
+
+    /** INFO persistence / stats numbers, read on the keyspace thread. */
+    public Figures figures() {
+        Job j = job;
+        long now = clock.getAsLong();
+        long processed = j == null ? 0 : j.processed.getAcquire();
+        long total = j == null ? 0 : j.keysTotal;
+        return new Figures(loading, j == null ? 0 : cowPeak, j == null ? 0 : cowSize,
+                j == null || cowSampleMillis == 0 ? 0 : (now - cowSampleMillis) / 1000,
+                total == 0 ? 0.0 : 100.0 * processed / total, processed, total, stats.dirty, j != null,
+                lastSaveSeconds, lastBgsaveOk, lastBgsaveTimeSec, j == null ? -1 : (now - j.startMillis) / 1000,
+                saves, lastCowSize, loadKeysExpired, loadKeysLoaded, latestForkUsec, totalForks);
+    }
+
+    /** The numbers behind INFO persistence, in Redis's order, plus latest_fork_usec and total_forks. */
+    public record Figures(boolean loading, long cowPeak, long cowSize, long cowSizeAgeSeconds, double forkPerc,
+                          long keysProcessed, long keysTotal, long changesSinceLastSave, boolean bgsaveInProgress,
+                          long lastSaveTime, boolean lastBgsaveOk, long lastBgsaveTimeSec,
+                          long currentBgsaveTimeSec, long saves, long lastCowSize, long lastLoadKeysExpired,
+                          long lastLoadKeysLoaded, long latestForkUsec, long totalForks) {
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private DumpFile.Settings settings(String tempName) {
+        return new DumpFile.Settings(config.dir(), config.dbfilename(), tempName, config.rdbcompression(),
+                config.rdbchecksum(), redisVersion, usedMemory.getAsLong(), config.rdbKeySaveDelay());
+    }
+
+    private FrozenKeyspace freezeForSave() {
+        try {
+            return freezer.get();
+        } catch (RuntimeException e) {
+            log.warning("Can't save: freeze failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Writes {@code view} synchronously on this thread and closes it; true on success. */
+    private boolean saveNow(FrozenKeyspace view) {
+        try {
+            DumpFile.write(view, settings("temp-" + pid + ".rdb"), new AtomicLong(), Cancellation.NEVER);
+            stats.dirty = 0;
+            lastSaveSeconds = clock.getAsLong() / 1000;
+            lastBgsaveOk = true;
+            log.notice("DB saved on disk");
+            return true;
+        } catch (IOException e) {
+            log.warning(e.getMessage());
+            return false;
+        } finally {
+            view.close();
+        }
+    }
+
+    private static void cancel(Job j, String why) {
+        j.cancelReason = why;
+        j.cancel.cancel();
+    }
+
+    /** Snapshot thread: writes the dump, then hands the outcome to the keyspace thread. */
+    private void runInBackground(Job j) {
+        try {
+            DumpFile.Result r = DumpFile.write(j.view, j.settings, j.processed, j.cancel);
+            j.result = r;
+            log.notice("DB saved on disk");
+        } catch (DumpFile.CancelledException e) {
+            j.cancelled = true;
+        } catch (Throwable t) {
+            j.error = t;
+            log.warning(t instanceof IOException ? t.getMessage() : "Background save failed: " + t);
+        } finally {
+            j.ended.countDown();
+        }
+        try {
+            keyspaceThread.execute(() -> finish(j));
+        } catch (RejectedExecutionException e) {
+            // the event loop is gone: the process is stopping, nothing left to account for
+        }
+    }
+
+    /** Keyspace thread: closes the view and records the outcome; idempotent. */
+    private void finish(Job j) {
+        if (j.closed) {
+            return;
+        }
+        j.closed = true;
+        long cow = j.view.copiedBytes();
+        j.view.close();
+        if (job == j) {
+            job = null;
+        }
+        long now = clock.getAsLong();
+        lastCowSize = cow;
+        lastBgsaveTimeSec = (now - j.startMillis) / 1000;
+        cowSize = 0;
+        cowPeak = 0;
+        cowSampleMillis = 0;
+        if (j.cancelled) {
+            log.warning("Background saving terminated: cancelled by " + j.cancelReason);
+        } else if (j.error == null) {
+            stats.dirty = Math.max(0, stats.dirty - j.dirtyAtStart);
+            lastSaveSeconds = now / 1000;
+            lastBgsaveOk = true;
+            log.notice("Background saving terminated with success");
+            DumpFile.Result r = j.result;
+            log.notice(String.format(Locale.ROOT,
+                    "BGSAVE done, %d keys saved, %d keys skipped, %d MB of memory used by copy-on-write",
+                    r.keysSaved(), r.keysSkipped(), cow / (1024 * 1024)));
+        } else {
+            lastBgsaveOk = false;
+            log.warning("Background saving error");
+        }
+    }
+
+    /** One BGSAVE. Fields without a comment are fixed at creation. */
+    private static final class Job {
+        final long id;
+        final FrozenKeyspace view;
+        final long startMillis;
+        final long dirtyAtStart;
+        final long keysTotal;
+        final DumpFile.Settings settings;
+        /** Written by the snapshot thread, read by INFO. */
+        final AtomicLong processed = new AtomicLong();
+        final Cancellation cancel = new Cancellation();
+        /** Counted down by the snapshot thread when it no longer touches the view or the files. */
+        final CountDownLatch ended = new CountDownLatch(1);
+        /** Outcome, written by the snapshot thread before {@link #ended}, read after it. */
+        volatile DumpFile.Result result;
+        volatile Throwable error;
+        volatile boolean cancelled;
+        /** Keyspace thread only. */
+        String cancelReason;
+        boolean closed;
+
+        Job(long id, FrozenKeyspace view, long startMillis, long dirtyAtStart, DumpFile.Settings settings) {
+            this.id = id;
+            this.view = view;
+            this.startMillis = startMillis;
+            this.dirtyAtStart = dirtyAtStart;
+            this.settings = settings;
+            long n = 0;
+            for (int db = 0; db < view.databases(); db++) {
+                n += view.size(db);
+            }
+            this.keysTotal = n;
+        }
+    }
+
+    /** The view of an empty data set (the save right after FLUSHALL). */
+    static final class EmptyView implements FrozenKeyspace {
+        private final long at;
+
+        private EmptyView(long at) {
+            this.at = at;
+        }
+
+        static EmptyView at(long millis) {
+            return new EmptyView(millis);
+        }
+
+        @Override
+        public int databases() {
+            return 0;
+        }
+
+        @Override
+        public long size(int db) {
+            return 0;
+        }
+
+        @Override
+        public long expires(int db) {
+            return 0;
+        }
+
+        @Override
+        public void forEach(int db, FrozenEntryVisitor visitor) {
+        }
+
+        @Override
+        public long copiedBytes() {
+            return 0;
+        }
+
+        @Override
+        public long freezeNanos() {
+            return 0;
+        }
+
+        @Override
+        public long frozenAtMillis() {
+            return at;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
