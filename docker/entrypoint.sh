@@ -16,7 +16,7 @@
 set -eu
 
 JAR="${COWKV_JAR:-/opt/cowkv/cowkv-server.jar}"
-DEFAULT_CONF=/etc/cowkv/cowkv.conf
+DEFAULT_CONF="${COWKV_DEFAULT_CONF:-/etc/cowkv/cowkv.conf}"
 
 # Not a flag, not a config file: run it as a command (a shell, a one-off tool...).
 if [ "$#" -gt 0 ]; then
@@ -28,6 +28,13 @@ if [ "$#" -gt 0 ]; then
         exec "$@"
       fi
       ;;
+  esac
+fi
+
+# Informational flags go to the server alone (it answers them only as its sole argument).
+if [ "$#" -eq 1 ]; then
+  case "$1" in
+    -v|--version|-h|--help) exec java ${JAVA_OPTS:-} -jar "$JAR" "$1" ;;
   esac
 fi
 
