@@ -92,9 +92,10 @@ public final class CowKvServer {
         context.info(new InfoSections(context, memory, persistence, throughput));
         context.lifecycle(this::shutdownCommand);
         this.net = new RespServer(context, dispatcher);
-        // arena frames (used, free): NaN until the keyspace lives in the arena
+        // arena frames (used, free), sampled on the keyspace thread by the cron
         this.metrics = config.metricsPort() == 0 ? null
-                : new MetricsWiring(context, memory, persistence, () -> Double.NaN, () -> Double.NaN);
+                : new MetricsWiring(context, memory, persistence,
+                        () -> keyspace.arena().framesInUse(), () -> keyspace.arena().freeFrames());
     }
 
     public ServerContext context() {

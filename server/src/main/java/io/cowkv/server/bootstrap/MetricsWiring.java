@@ -28,7 +28,7 @@ final class MetricsWiring {
 
     /**
      * {@code framesUsed}/{@code framesFree}: arena frames in use and free, read on the keyspace
-     * thread; {@code () -> Double.NaN} until the keyspace lives in the arena.
+     * thread.
      */
     MetricsWiring(ServerContext ctx, MemoryReport memory, PersistenceReport persistence,
                   DoubleSupplier framesUsed, DoubleSupplier framesFree) {

@@ -224,8 +224,14 @@ class CowKvMetricsTest {
 
     @Test
     void defaultNumbersMatchTheRealPersistenceStateFields() {
-        long[] dirty = {12};
-        PersistenceState state = new PersistenceState(() -> dirty[0]);
+        io.cowkv.server.metrics.ServerStats serverStats = new io.cowkv.server.metrics.ServerStats();
+        serverStats.dirty = 12;
+        io.cowkv.server.snapshot.SnapshotCoordinator coordinator = new io.cowkv.server.snapshot.SnapshotCoordinator(
+                new io.cowkv.server.config.ServerConfig(), () -> {
+                    throw new IllegalStateException("no save in this test");
+                }, serverStats, System::currentTimeMillis, Runnable::run, Runnable::run,
+                io.cowkv.server.snapshot.SnapshotLog.NONE, "7.0.15", () -> 0);
+        PersistenceState state = new PersistenceState(coordinator);
         Map<String, Object> f = state.fields();
         PersistenceReport.Numbers n = state.numbers();
         assertThat(n.changesSinceLastSave()).isEqualTo(12);
