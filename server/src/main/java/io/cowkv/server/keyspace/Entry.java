@@ -33,8 +33,10 @@ public final class Entry {
         return this;
     }
 
+    private static final ValueType[] TYPES = ValueType.values();
+
     public ValueType type() {
-        return ValueType.values()[arena.readByte(addr + TYPE)];
+        return TYPES[arena.readByte(addr + TYPE)];
     }
 
     /** Absolute Unix time in ms, or {@link #NO_EXPIRE}. */
