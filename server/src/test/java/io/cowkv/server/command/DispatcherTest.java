@@ -1,0 +1,104 @@
+package io.cowkv.server.command;
+
+import io.cowkv.server.config.ServerConfig;
+import io.cowkv.server.keyspace.Clock;
+import io.cowkv.server.keyspace.Keyspace;
+import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.Errors;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.cowkv.server.command.CommandSpec.command;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dispatcher alone answers unknown commands, unknown subcommands, arity and refused writes. */
+class DispatcherTest {
+    private final Keyspace keyspace = new Keyspace(16, Clock.SYSTEM);
+    private final CommandRegistry registry = new CommandRegistry();
+    private final ServerContext ctx = new ServerContext(keyspace, new ServerConfig(), registry, "7.0.15");
+    private final Dispatcher dispatcher = new Dispatcher(ctx);
+    private final Session session = new Session(1, "a", "b", 0, () -> { });
+    private final ByteBuf out = Unpooled.buffer();
+    private int handled;
+
+    @BeforeEach
+    void setUp() {
+        registry.register(command("exact", 2).handler((s, a) -> {
+            handled++;
+            s.reply().ok();
+        }).build());
+        registry.register(command("atleast", -3).flags("write", "denyoom").handler((s, a) -> {
+            handled++;
+            s.reply().ok();
+        }).build());
+        registry.register(command("box", -2)
+                .sub(command("open", 3).handler((s, a) -> {
+                    handled++;
+                    s.reply().integer(a.count());
+                }).build())
+                .build());
+        session.reply().target(out);
+    }
+
+    @AfterEach
+    void tearDown() {
+        out.release();
+        keyspace.close();
+    }
+
+    private String run(String... words) {
+        CommandArgs args = new CommandArgs();
+        for (String w : words) {
+            args.add(w);
+        }
+        out.clear();
+        dispatcher.dispatch(session, args);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void namesAreCaseInsensitiveAndArityIsChecked() {
+        assertThat(run("EXACT", "x")).isEqualTo("+OK\r\n");
+        assertThat(run("exact")).isEqualTo("-ERR wrong number of arguments for 'exact' command\r\n");
+        assertThat(run("exact", "a", "b")).isEqualTo("-ERR wrong number of arguments for 'exact' command\r\n");
+        assertThat(run("AtLeast", "a", "b", "c")).isEqualTo("+OK\r\n");
+        assertThat(run("atleast", "a")).isEqualTo("-ERR wrong number of arguments for 'atleast' command\r\n");
+        assertThat(handled).isEqualTo(2);
+        assertThat(registry.get("exact").stats.calls).isEqualTo(1);
+        assertThat(registry.get("exact").stats.rejectedCalls).isEqualTo(2);
+    }
+
+    @Test
+    void unknownCommandsEchoTheirArguments() {
+        assertThat(run("nope", "a", "b c")).isEqualTo("-ERR unknown command 'nope', with args beginning with: 'a' 'b c' \r\n");
+        assertThat(ctx.stats.errorsByType().get("ERR")[0]).isEqualTo(1);
+    }
+
+    @Test
+    void subcommandsHaveTheirOwnArityAndErrors() {
+        assertThat(run("box", "OPEN", "x")).isEqualTo(":3\r\n");
+        assertThat(run("box", "open")).isEqualTo("-ERR wrong number of arguments for 'box|open' command\r\n");
+        assertThat(run("box", "shut")).isEqualTo("-ERR unknown subcommand 'shut'. Try BOX HELP.\r\n");
+        assertThat(run("box")).isEqualTo("-ERR wrong number of arguments for 'box' command\r\n");
+    }
+
+    @Test
+    void writeGuardRefusesWritesButNotReads() {
+        dispatcher.writeGuard((spec, s) -> Errors.OOM);
+        assertThat(run("atleast", "a", "b")).isEqualTo("-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+        assertThat(run("exact", "x")).isEqualTo("+OK\r\n");
+        assertThat(handled).isEqualTo(1);
+    }
+
+    @Test
+    void clientReplyOffDropsRepliesButRunsCommands() {
+        session.replyMode = Session.ReplyMode.OFF;
+        assertThat(run("exact", "x")).isEmpty();
+        assertThat(handled).isEqualTo(1);
+    }
+}
