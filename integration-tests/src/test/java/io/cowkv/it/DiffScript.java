@@ -27,7 +27,13 @@ final class DiffScript {
         /** Aggregate replies compared ignoring element order (a map's entries stay paired). */
         SORTED,
         /** The command sends no reply (CLIENT REPLY OFF/SKIP); nothing is read. */
-        NOREPLY;
+        NOREPLY,
+        /**
+         * A SCAN-family command iterated to completion on each server (the cursor argument is
+         * replaced by each returned cursor until "0"); the sets of all elements returned are
+         * compared. See {@link ScanAll}.
+         */
+        SCAN_ALL;
 
         static Mode ofDirective(String d) {
             return switch (d.toLowerCase(Locale.ROOT)) {
@@ -35,6 +41,7 @@ final class DiffScript {
                 case "!type" -> TYPE;
                 case "!sorted" -> SORTED;
                 case "!noreply" -> NOREPLY;
+                case "!scan-all" -> SCAN_ALL;
                 default -> null;
             };
         }

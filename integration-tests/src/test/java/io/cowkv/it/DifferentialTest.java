@@ -127,13 +127,18 @@ class DifferentialTest {
             byte[] mine;
             byte[] theirs;
             try {
-                c.send(step.args());
-                r.send(step.args());
-                if (step.mode() == Mode.NOREPLY) {
-                    return;
+                if (step.mode() == Mode.SCAN_ALL) {
+                    mine = scanAll(c, step, "cowkv", where);
+                    theirs = scanAll(r, step, "redis", where);
+                } else {
+                    c.send(step.args());
+                    r.send(step.args());
+                    if (step.mode() == Mode.NOREPLY) {
+                        return;
+                    }
+                    mine = read(c, "cowkv", where);
+                    theirs = read(r, "redis", where);
                 }
-                mine = read(c, "cowkv", where);
-                theirs = read(r, "redis", where);
             } catch (IOException e) {
                 broken = where + ": " + e;
                 throw e;
@@ -144,6 +149,14 @@ class DifferentialTest {
                         + "\n  cowkv: \"" + Resp.escape(mine) + "\""
                         + "\n  redis: \"" + Resp.escape(theirs) + "\"",
                         Resp.escape(theirs), Resp.escape(mine));
+            }
+        }
+
+        private byte[] scanAll(RespConnection conn, Step step, String who, String where) throws IOException {
+            try {
+                return DiffScanAll.run(conn, step.args());
+            } catch (IOException e) {
+                throw new IOException(who + " failed a full iteration of " + where + ": " + e.getMessage(), e);
             }
         }
 
@@ -178,6 +191,8 @@ class DifferentialTest {
         switch (mode) {
             case SKIP_COMPARE, NOREPLY:
                 return null;
+            case SCAN_ALL: // already reduced to one canonical reply per server
+                return Arrays.equals(mine, theirs) ? null : "full iterations returned different elements";
             case TYPE:
                 return mine[0] == theirs[0] ? null
                         : "reply types differ: '" + (char) mine[0] + "' vs '" + (char) theirs[0] + "'";

@@ -40,6 +40,10 @@ class HarnessSelfTest {
         assertThat(s.steps.get(1).mode()).isEqualTo(Mode.SORTED);
         assertThat(s.steps.get(2).error()).contains("unknown directive");
         assertThat(s.steps.get(3).error()).contains("no command after it");
+        DiffScript scan = DiffScript.parse("t.redis", List.of("!scan-all", "SCAN 0 COUNT 2"));
+        assertThat(scan.steps.get(0).mode()).isEqualTo(Mode.SCAN_ALL);
+        assertThat(new String(DiffScanAll.bulkContent("$3\r\n123\r\n".getBytes(StandardCharsets.US_ASCII)),
+                StandardCharsets.US_ASCII)).isEqualTo("123");
     }
 
     private static byte[] read(String raw) throws Exception {

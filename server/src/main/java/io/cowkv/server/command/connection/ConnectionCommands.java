@@ -62,8 +62,7 @@ public final class ConnectionCommands {
     }
 
     private void select(Session s, CommandArgs a) {
-        if (!a.parseLong(1, num) || num[0] < Integer.MIN_VALUE || num[0] > Integer.MAX_VALUE) {
-            s.reply().error(Errors.NOT_INTEGER); // Redis 7.0: getIntFromObjectOrReply(..., NULL)
+        if (!io.cowkv.server.command.IntArg.parse(s, a, 1, num)) { // Redis 7.0: getIntFromObjectOrReply(..., NULL)
             return;
         }
         if (num[0] < 0 || num[0] >= server.keyspace.databases()) {

@@ -220,8 +220,7 @@ public final class KeyCommands {
             if (a.is(i, "replace")) {
                 replace = true;
             } else if (a.is(i, "db") && i + 1 < a.count()) {
-                if (!a.parseLong(i + 1, num) || num[0] > Integer.MAX_VALUE || num[0] < Integer.MIN_VALUE) {
-                    r.error(Errors.NOT_INTEGER);
+                if (!io.cowkv.server.command.IntArg.parse(s, a, i + 1, num)) {
                     return;
                 }
                 if (num[0] < 0 || num[0] >= server.keyspace.databases()) {
@@ -250,8 +249,7 @@ public final class KeyCommands {
 
     private void move(Session s, CommandArgs a) {
         Reply r = s.reply();
-        if (!a.parseLong(2, num) || num[0] > Integer.MAX_VALUE || num[0] < Integer.MIN_VALUE) {
-            r.error(Errors.NOT_INTEGER);
+        if (!io.cowkv.server.command.IntArg.parse(s, a, 2, num)) {
             return;
         }
         if (num[0] < 0 || num[0] >= server.keyspace.databases()) {

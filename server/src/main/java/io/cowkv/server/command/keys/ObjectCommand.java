@@ -68,7 +68,7 @@ public final class ObjectCommand {
             return;
         }
         if (server.config.maxmemoryPolicy().contains("lfu")) {
-            s.reply().error("ERR An LRU maxmemory policy is not selected, access time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            s.reply().error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
             return;
         }
         s.reply().integer(Math.max(0, (server.keyspace.clock().millis() - e.lastAccess()) / 1000));

@@ -18,6 +18,8 @@ final class FloatValue {
     static final BigDecimal INFINITE = new BigDecimal("1e5000");
     private static final int SIGNIFICAND_BITS = 64;
     private static final int MAX_EXPONENT = 16383;
+    /** Redis's MAX_LONG_DOUBLE_CHARS: string2ld refuses inputs of this length or more. */
+    private static final int MAX_LONG_DOUBLE_CHARS = 5 * 1024;
 
     private FloatValue() {
     }
@@ -27,7 +29,7 @@ final class FloatValue {
      * {@link #INFINITE}); null when invalid. The result is rounded to a long double.
      */
     static BigDecimal parse(byte[] b) {
-        if (b.length == 0 || b.length > 5000) {
+        if (b.length == 0 || b.length >= MAX_LONG_DOUBLE_CHARS) {
             return null;
         }
         String s = new String(b, StandardCharsets.ISO_8859_1);
@@ -39,17 +41,91 @@ final class FloatValue {
         if (lower.equals("inf") || lower.equals("infinity")) {
             return s.startsWith("-") ? INFINITE.negate() : INFINITE;
         }
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (!(Character.isDigit(c) || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')) {
+        if (body.startsWith("-") || body.startsWith("+")) {
+            return null;
+        }
+        BigDecimal exact;
+        if (lower.startsWith("0x")) {
+            exact = parseHex(lower.substring(2));
+        } else {
+            for (int i = 0; i < body.length(); i++) {
+                char c = body.charAt(i);
+                if (!(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')) {
+                    return null;
+                }
+            }
+            try {
+                exact = new BigDecimal(body);
+            } catch (NumberFormatException | ArithmeticException e) {
                 return null;
             }
         }
-        try {
-            return toLongDouble(new BigDecimal(s));
-        } catch (NumberFormatException | ArithmeticException e) {
+        if (exact == null) {
             return null;
         }
+        if (exact.signum() != 0) {
+            // strtold's ERANGE: overflow to infinity and underflow to zero are "not a valid float"
+            double magnitude = exact.unscaledValue().abs().bitLength() - exact.scale() * LOG2_10;
+            if (magnitude > MAX_EXPONENT + 2 || magnitude < MIN_SUBNORMAL_EXPONENT - 2) {
+                return null;
+            }
+        }
+        BigDecimal v;
+        try {
+            v = toLongDouble(exact);
+        } catch (ArithmeticException e) {
+            return null;
+        }
+        if (isInfinite(v) || (exact.signum() != 0 && v.signum() == 0)) {
+            return null;
+        }
+        return s.startsWith("-") ? v.negate() : v;
+    }
+
+    private static final double LOG2_10 = Math.log(10) / Math.log(2);
+    /** The exponent of the smallest subnormal long double, 2^-16445. */
+    private static final int MIN_SUBNORMAL_EXPONENT = -16445;
+
+    /**
+     * A C99 hexadecimal float after its "0x" (lower case): hex digits with an optional point,
+     * then an optional binary exponent "p[+-]digits"; null when strtold would not consume it all.
+     */
+    private static BigDecimal parseHex(String h) {
+        int p = h.indexOf('p');
+        String mant = p < 0 ? h : h.substring(0, p);
+        int dot = mant.indexOf('.');
+        String digits = dot < 0 ? mant : mant.substring(0, dot) + mant.substring(dot + 1);
+        if (digits.isEmpty() || mant.indexOf('.', dot + 1) >= 0 && dot >= 0) {
+            return null;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (Character.digit(digits.charAt(i), 16) < 0) {
+                return null;
+            }
+        }
+        long exp = 0;
+        if (p >= 0) {
+            String e = h.substring(p + 1);
+            String ed = e.startsWith("+") || e.startsWith("-") ? e.substring(1) : e;
+            if (ed.isEmpty() || !ed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return null;
+            }
+            exp = ed.length() > 9 ? 1_000_000_000L : Long.parseLong(ed);
+            if (e.startsWith("-")) {
+                exp = -exp;
+            }
+        }
+        BigInteger m = new BigInteger(digits, 16);
+        if (m.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        exp -= 4L * (dot < 0 ? 0 : mant.length() - dot - 1);
+        long top = exp + m.bitLength();
+        if (top > MAX_EXPONENT + 2 || top < MIN_SUBNORMAL_EXPONENT - 2) {
+            return null;
+        }
+        return exp >= 0 ? new BigDecimal(m.shiftLeft((int) exp))
+                : new BigDecimal(m).divide(new BigDecimal(BigInteger.ONE.shiftLeft((int) -exp)));
     }
 
     /** The sum formatted as Redis replies; null when it is infinite (or NaN). */

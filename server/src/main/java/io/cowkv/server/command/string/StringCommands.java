@@ -467,8 +467,13 @@ public final class StringCommands {
             s.reply().integer(e.stringLength());
             return;
         }
+        // offset may be close to Long.MAX_VALUE: compare without computing offset + vlen first
+        if (offset > server.config.protoMaxBulkLen() - vlen || offset > Integer.MAX_VALUE - 16 - vlen) {
+            s.reply().error(Errors.STRING_TOO_LONG);
+            return;
+        }
         long total = Math.max(offset + vlen, e == null ? 0 : e.stringLength());
-        if (offset + vlen > server.config.protoMaxBulkLen() || total > Integer.MAX_VALUE - 16) {
+        if (total > Integer.MAX_VALUE - 16) {
             s.reply().error(Errors.STRING_TOO_LONG);
             return;
         }
