@@ -31,6 +31,7 @@ public final class CommandSpec {
     public final CommandHandler handler;
     private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     private CommandSpec parent;
+    private String fullName;
     /** Per-command statistics for INFO commandstats (keyspace thread only). */
     public final CommandStats stats = new CommandStats();
 
@@ -47,6 +48,7 @@ public final class CommandSpec {
         this.complexity = b.complexity;
         this.args = ArgDoc.parse(b.args);
         this.handler = b.handler;
+        this.fullName = b.name;
     }
 
     public static Builder command(String name, int arity) {
@@ -55,7 +57,7 @@ public final class CommandSpec {
 
     /** The name used in errors and stats: {@code get}, or {@code config|get} for a subcommand. */
     public String fullName() {
-        return parent == null ? name : parent.name + "|" + name;
+        return fullName;
     }
 
     public CommandSpec parent() {
@@ -84,6 +86,7 @@ public final class CommandSpec {
 
     CommandSpec addSubcommand(CommandSpec sub) {
         sub.parent = this;
+        sub.fullName = name + "|" + sub.name;
         subcommands.put(sub.name, sub);
         return this;
     }

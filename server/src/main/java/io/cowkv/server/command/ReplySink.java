@@ -20,6 +20,11 @@ public final class ReplySink implements ByteSink {
     }
 
     @Override
+    public boolean acceptsNative() {
+        return reply.nativeCopySupported();
+    }
+
+    @Override
     public void nativeBytes(long address, int len) {
         reply.payload(address, len);
     }

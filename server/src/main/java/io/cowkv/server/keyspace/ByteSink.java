@@ -11,6 +11,14 @@ public interface ByteSink extends NativeChunkConsumer {
 
     void nativeBytes(long address, int len);
 
+    /**
+     * Whether {@link #nativeBytes} may be used. When false (e.g. the JVM refuses raw memory
+     * access to the networking library), values are handed over as heap arrays instead.
+     */
+    default boolean acceptsNative() {
+        return true;
+    }
+
     @Override
     default void accept(long nativeAddress, int len) {
         nativeBytes(nativeAddress, len);

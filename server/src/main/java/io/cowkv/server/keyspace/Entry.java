@@ -33,8 +33,10 @@ public final class Entry {
         return this;
     }
 
+    private static final ValueType[] TYPES = ValueType.values();
+
     public ValueType type() {
-        return ValueType.values()[arena.readByte(addr + TYPE)];
+        return TYPES[arena.readByte(addr + TYPE)];
     }
 
     /** Absolute Unix time in ms, or {@link #NO_EXPIRE}. */
@@ -80,10 +82,27 @@ public final class Entry {
     /** Streams the string value's bytes straight from native memory (not for int-encoded values). */
     public void writeString(ByteSink sink) {
         int len = arena.readInt(addr + VALUE_LEN);
-        if (len > 0) {
-            arena.forEachChunk(valueAddress(), len, sink);
+        if (len == 0) {
+            return;
+        }
+        long a = valueAddress();
+        if (sink.acceptsNative()) {
+            arena.forEachChunk(a, len, sink);
+            return;
+        }
+        if (scratch == null) {
+            scratch = new byte[8192];
+        }
+        for (int done = 0; done < len; ) {
+            int n = Math.min(scratch.length, len - done);
+            arena.read(a + done, scratch, 0, n);
+            sink.bytes(scratch, 0, n);
+            done += n;
         }
     }
+
+    /** Staging buffer for sinks that cannot take native memory (allocated on first need). */
+    private byte[] scratch;
 
     /** Redis's OBJECT ENCODING name for the value. */
     public String encoding() {

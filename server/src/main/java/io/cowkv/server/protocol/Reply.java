@@ -159,7 +159,17 @@ public final class Reply {
         out.ensureWritable((int) Math.min(len + 2, Integer.MAX_VALUE));
     }
 
-    /** Copies {@code len} bytes of native memory at {@code address} into the reply. */
+    private static final boolean NATIVE_COPY = PlatformDependent.hasUnsafe();
+
+    /**
+     * Whether {@link #payload(long, int)} may be used: Netty needs raw memory access for it, which
+     * JDK 24+ withholds unless started with {@code --sun-misc-unsafe-memory-access=allow}.
+     */
+    public boolean nativeCopySupported() {
+        return NATIVE_COPY;
+    }
+
+    /** Copies {@code len} bytes of native memory at {@code address} into the reply; see {@link #nativeCopySupported()}. */
     public void payload(long address, int len) {
         out.ensureWritable(len);
         int wi = out.writerIndex();

@@ -15,6 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DumpLoaderTest {
+    private final java.util.List<Keyspace> opened = new java.util.ArrayList<>();
+
+    /** A fresh keyspace, closed after the test so its native memory is checked back in. */
+    private Keyspace keyspace() {
+        Keyspace ks = new Keyspace(16, () -> NOW);
+        opened.add(ks);
+        return ks;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeKeyspaces() {
+        opened.forEach(Keyspace::close);
+    }
+
     private static final long NOW = 1_800_000_000_000L;
 
     @TempDir
@@ -50,7 +64,7 @@ class DumpLoaderTest {
             w.selectDb(5);
             w.writeStringKey(b("n"), b("12345"), RdbWriter.NO_EXPIRY);
         });
-        Keyspace ks = new Keyspace(16, () -> NOW);
+        Keyspace ks = keyspace();
         DumpLoader.Result r = DumpLoader.load(p, ks, NOW);
         assertThat(r.found()).isTrue();
         assertThat(r.keysLoaded()).isEqualTo(3);
@@ -66,7 +80,7 @@ class DumpLoaderTest {
 
     @Test
     void aMissingDumpIsAnEmptyStart() throws Exception {
-        assertThat(DumpLoader.load(dir.resolve("none.rdb"), new Keyspace(16, () -> NOW), NOW).found()).isFalse();
+        assertThat(DumpLoader.load(dir.resolve("none.rdb"), keyspace(), NOW).found()).isFalse();
     }
 
     @Test
@@ -80,7 +94,7 @@ class DumpLoaderTest {
             w.endList();
         });
         byte[] before = Files.readAllBytes(p);
-        assertThatThrownBy(() -> DumpLoader.load(p, new Keyspace(16, () -> NOW), NOW))
+        assertThatThrownBy(() -> DumpLoader.load(p, keyspace(), NOW))
                 .isInstanceOf(DumpLoader.LoadException.class)
                 .hasMessageContaining(p.toString())
                 .hasMessageContaining("'mylist'")
@@ -101,12 +115,12 @@ class DumpLoaderTest {
         byte[] flipped = good.clone();
         flipped[good.length / 2] ^= 0x55;
         Files.write(p, flipped);
-        assertThatThrownBy(() -> DumpLoader.load(p, new Keyspace(16, () -> NOW), NOW))
+        assertThatThrownBy(() -> DumpLoader.load(p, keyspace(), NOW))
                 .isInstanceOf(DumpLoader.LoadException.class).hasMessageContaining("corrupt");
         assertThat(Files.readAllBytes(p)).isEqualTo(flipped);
 
         Files.write(p, java.util.Arrays.copyOf(good, good.length - 20));
-        assertThatThrownBy(() -> DumpLoader.load(p, new Keyspace(16, () -> NOW), NOW))
+        assertThatThrownBy(() -> DumpLoader.load(p, keyspace(), NOW))
                 .isInstanceOf(DumpLoader.LoadException.class).hasMessageContaining("corrupt or truncated");
     }
 
@@ -116,10 +130,10 @@ class DumpLoaderTest {
             w.selectDb(20);
             w.writeStringKey(b("k"), b("v"), RdbWriter.NO_EXPIRY);
         });
-        assertThatThrownBy(() -> DumpLoader.load(p, new Keyspace(16, () -> NOW), NOW))
+        assertThatThrownBy(() -> DumpLoader.load(p, keyspace(), NOW))
                 .hasMessageContaining("more than 16 databases");
         Path d = Files.createDirectory(dir.resolve("adir.rdb"));
-        assertThatThrownBy(() -> DumpLoader.load(d, new Keyspace(16, () -> NOW), NOW))
+        assertThatThrownBy(() -> DumpLoader.load(d, keyspace(), NOW))
                 .isInstanceOf(DumpLoader.LoadException.class).hasMessageContaining(d.toString());
     }
 }

@@ -41,6 +41,11 @@ class SnapshotCoordinatorTest {
     private SnapshotCoordinator snapshots;
     private Supplier<FrozenKeyspace> freezer;
 
+    @org.junit.jupiter.api.AfterEach
+    void closeKeyspace() {
+        keyspace.close();
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         keyspace = new Keyspace(16, clock::get);
