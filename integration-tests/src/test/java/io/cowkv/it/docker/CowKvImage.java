@@ -25,7 +25,13 @@ import java.nio.file.Path;
  */
 final class CowKvImage {
     static final String DEFAULT_BASE = "cowkv-test/base";
-    static final String NAME = "cowkv-test/cowkv:it";
+    /**
+     * This test JVM's own tag: two builds sharing one engine (two worktrees, a developer's run next
+     * to CI) must not start each other's image. Layers are shared through the build cache; the tag
+     * is removed when the JVM exits.
+     */
+    static final String NAME = "cowkv-test/cowkv:it-" + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(System.nanoTime() & 0xffffff);
 
     private static String built;
 
@@ -78,6 +84,13 @@ final class CowKvImage {
                 .withBuildArg("BASE_IMAGE", base)
                 .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host").withPull(false));
         built = image.get();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                docker.removeImageCmd(NAME).withForce(true).exec();
+            } catch (RuntimeException e) {
+                System.err.println("could not remove the test image " + NAME + ": " + e);
+            }
+        }, "cowkv-test-image-cleanup"));
         return built;
     }
 
