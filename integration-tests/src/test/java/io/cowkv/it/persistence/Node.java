@@ -133,6 +133,22 @@ final class Node implements AutoCloseable {
         return output.toString();
     }
 
+    /**
+     * The output once it contains every needle (the process's output is read by another thread, so
+     * a line logged just before a reply may not have arrived yet), or after 10 s, whichever first.
+     */
+    String awaitOutput(String... needles) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String out = output();
+            if (java.util.Arrays.stream(needles).allMatch(out::contains)) {
+                return out;
+            }
+            Thread.sleep(20);
+        }
+        return output();
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

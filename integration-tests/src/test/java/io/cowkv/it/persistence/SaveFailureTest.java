@@ -54,7 +54,8 @@ class SaveFailureTest {
             Node.awaitBgsaveDone(j);
             assertThat(Node.info(j, "rdb_last_bgsave_status")).isEqualTo("err");
             assertThat(temps(dir)).isZero();
-            assertThat(n.output()).contains("Error moving temp DB file", "Is a directory", "Background saving error");
+            assertThat(n.awaitOutput("Error moving temp DB file", "Is a directory", "Background saving error"))
+                    .contains("Error moving temp DB file", "Is a directory", "Background saving error");
 
             assertThat(raw.callString("SET", "b", "1")).isEqualTo(MISCONF);
             assertThat(raw.callString("PING")).isEqualTo(MISCONF);
@@ -89,7 +90,7 @@ class SaveFailureTest {
             assertThat(raw.callString("BGSAVE")).isEqualTo("+Background saving started\r\n");
             Node.awaitBgsaveDone(j);
             assertThat(Node.info(j, "rdb_last_bgsave_status")).isEqualTo("err");
-            assertThat(n.output()).contains("Failed opening the temp RDB file");
+            assertThat(n.awaitOutput("Failed opening the temp RDB file")).contains("Failed opening the temp RDB file");
             assertThat(raw.callString("SET", "b", "1")).isEqualTo(MISCONF);
             assertThat(temps(moved)).isZero();
 

@@ -117,15 +117,16 @@ public final class CowKvServer {
         // Load and link the freeze path's classes now, so the first BGSAVE's latest_fork_usec
         // measures the freeze itself rather than one-time class loading (~1.5 ms cold).
         keyspace.freeze().close();
+        if (metrics != null) {
+            // Before the RESP port opens, so a client that can connect can also scrape.
+            net.loop().next().submit(metrics::sample).await(5, TimeUnit.SECONDS);
+            metrics.start();
+        }
         net.start();
         ServerLog.notice("Running mode=standalone, port=" + net.boundPort() + ", transport=" + net.transport() + ".");
         Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "cowkv-shutdown"));
         long period = Math.max(1, 1000 / config.hz());
         net.loop().next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
-        if (metrics != null) {
-            net.loop().next().submit(metrics::sample).await(5, TimeUnit.SECONDS);
-            metrics.start();
-        }
         ServerLog.notice("Server initialized");
         ServerLog.notice("Ready to accept connections tcp");
     }
