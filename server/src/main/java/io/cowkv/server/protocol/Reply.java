@@ -74,6 +74,14 @@ public final class Reply {
         out.writeBytes(bytes);
     }
 
+    /** An array of simple strings, one per line (the HELP replies). */
+    public void simpleLines(String... lines) {
+        array(lines.length);
+        for (String l : lines) {
+            simple(l);
+        }
+    }
+
     public void ok() {
         out.writeBytes(OK);
     }

@@ -358,10 +358,6 @@ public final class ClientCommand {
             "    Will not touch LRU/LFU stats when this mode is on.",
             "HELP",
             "    Prints this help."};
-        Reply r = s.reply();
-        r.array(lines.length);
-        for (String l : lines) {
-            r.simple(l);
-        }
+        s.reply().simpleLines(lines);
     }
 }

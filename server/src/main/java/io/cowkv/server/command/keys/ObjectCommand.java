@@ -104,10 +104,6 @@ public final class ObjectCommand {
             "    <key>.",
             "HELP",
             "    Prints this help."};
-        Reply r = s.reply();
-        r.array(lines.length);
-        for (String l : lines) {
-            r.simple(l);
-        }
+        s.reply().simpleLines(lines);
     }
 }

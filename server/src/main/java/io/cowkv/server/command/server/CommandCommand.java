@@ -376,13 +376,6 @@ public final class CommandCommand {
             "    Return the keys from a full Redis command.",
             "HELP",
             "    Prints this help."};
-        r(s).array(lines.length);
-        for (String l : lines) {
-            r(s).simple(l);
-        }
-    }
-
-    private static Reply r(Session s) {
-        return s.reply();
+        s.reply().simpleLines(lines);
     }
 }

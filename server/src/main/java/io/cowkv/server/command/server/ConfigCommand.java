@@ -168,10 +168,6 @@ public final class ConfigCommand {
             "    Rewrite the configuration file.",
             "HELP",
             "    Prints this help."};
-        Reply r = s.reply();
-        r.array(lines.length);
-        for (String l : lines) {
-            r.simple(l);
-        }
+        s.reply().simpleLines(lines);
     }
 }
