@@ -5,8 +5,10 @@
 #
 # Usage: bench/cow-compare.sh [--redis-only] [--keys N] [--value-size B] [--baseline-seconds S]
 #                             [--redis-port P] [--cowkv-port P] [-- extra cowkv-load options]
-#   --redis-only   run against the real Redis alone (CowKV's BGSAVE does not exist yet)
-# Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH.
+#   --redis-only   run against the real Redis alone
+# Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH. Both servers
+# run with saving disabled (no automatic save point can fire during a run); the jars are copied
+# into the output folder first, so rebuilding the worktree during a run does not disturb it.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --redis-port) redis_port="$2"; shift ;;
     --cowkv-port) cowkv_port="$2"; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "cow-compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -50,7 +52,13 @@ fi
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 out="$here/out/$stamp"
-mkdir -p "$out/redis-data" "$out/cowkv-data"
+mkdir -p "$out/redis-data" "$out/cowkv-data" "$out/jars"
+cp "$load_jar" "$out/jars/cowkv-load.jar"
+load_jar="$out/jars/cowkv-load.jar"
+if [ "$redis_only" = 0 ]; then
+  cp "$server_jar" "$out/jars/cowkv-server.jar"
+  server_jar="$out/jars/cowkv-server.jar"
+fi
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -82,7 +90,8 @@ wait_for "$redis_port" redis-server "${pids[-1]}"
 
 targets=(--host 127.0.0.1 --port "$redis_port" --label "redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')")
 if [ "$redis_only" = 0 ]; then
-  (cd "$out/cowkv-data" && exec java -jar "$server_jar" --port "$cowkv_port") >"$out/cowkv.log" 2>&1 &
+  (cd "$out/cowkv-data" && exec java -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
+    --dir "$out/cowkv-data") >"$out/cowkv.log" 2>&1 &
   pids+=($!)
   wait_for "$cowkv_port" CowKV "${pids[-1]}"
   targets+=(--compare "127.0.0.1:$cowkv_port" --compare-label cowkv)
@@ -94,14 +103,20 @@ fi
   echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "redis: $(redis-server --version)"
+  echo "cowkv: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"
+  echo "lscpu:"; lscpu 2>/dev/null | head -20 | sed 's/^/  /'
+  echo "load before: $(uptime)"
 } >"$out/machine.txt"
 
 run() { # name, then cowkv-load options
   local name="$1"; shift
   echo "== $name" >&2
+  echo "load before $name: $(uptime)" | tee -a "$out/machine.txt" >&2
   java -jar "$load_jar" "${targets[@]}" --keys "$keys" --value-size "$value_size" \
     --baseline-seconds "$baseline" --out "$out/$name" "$@" "${extra[@]}" | tee "$out/$name.log"
-  echo "cowkv-load $* (scenario $name)" >"$out/$name/command.txt"
+  echo "load after $name: $(uptime)" | tee -a "$out/machine.txt" >&2
+  echo "cowkv-load ${targets[*]} --keys $keys --value-size $value_size --baseline-seconds $baseline --out $out/$name $* ${extra[*]}" \
+    >"$out/$name/command.txt"
 }
 
 # 1) fill, then full-speed uniform random overwrites during the save

@@ -56,7 +56,7 @@ class LoadCompareTest {
             Run r = cowkvLoad("--host", "127.0.0.1", "--port", "" + redis.port(), "--label", "redis",
                     "--compare", cowkv.address(), "--compare-label", "cowkv",
                     "--keys", "20000", "--value-size", "512", "--connections", "4", "--pipeline", "16",
-                    "--distribution", "uniform", "--write-ratio", "1.0", "--baseline-seconds", "1",
+                    "--distribution", "uniform", "--write-ratio", "1.0", "--warmup-seconds", "0.5", "--baseline-seconds", "1",
                     "--sample-ms", "50", "--max-save-seconds", "30", "--out", out.toString(), "--quiet");
             assertThat(r.code()).as("stderr: %s%nstdout: %s%ncowkv: %s", r.err(), r.out(), cowkv.output()).isZero();
 
@@ -74,6 +74,7 @@ class LoadCompareTest {
             assertThat(root).containsEntry("tool", "cowkv-load");
             Map<String, Object> scenario = (Map<String, Object>) root.get("scenario");
             assertThat(scenario.get("keys")).isEqualTo(20000.0);
+            assertThat(scenario.get("warmup_seconds")).isEqualTo(0.5);
             List<Object> servers = (List<Object>) root.get("servers");
             assertThat(servers).hasSize(2);
             Map<String, Object> redisJson = (Map<String, Object>) servers.get(0);
@@ -98,6 +99,7 @@ class LoadCompareTest {
                 }
                 List<Object> samples = (List<Object>) s.get("samples");
                 assertThat(samples).as(who).isNotEmpty();
+                assertThat(((Map<String, Object>) samples.get(0)).get("phase")).as(who).isEqualTo("warmup");
                 Map<String, Object> last = (Map<String, Object>) samples.get(samples.size() - 1);
                 assertThat(last).containsEntry("phase", "save").containsEntry("rdb_bgsave_in_progress", 0.0);
                 assertThat((List<Object>) s.get("latency")).as(who).isNotEmpty();
