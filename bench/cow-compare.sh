@@ -104,7 +104,7 @@ fi
   echo "java: $(java -version 2>&1 | head -1)"
   echo "redis: $(redis-server --version)"
   echo "cowkv: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"
-  echo "lscpu:"; lscpu 2>/dev/null | head -20 | sed 's/^/  /'
+  echo "lscpu:"; lscpu 2>/dev/null | grep -v "^Flags" | head -16 | sed 's/^/  /'
   echo "load before: $(uptime)"
 } >"$out/machine.txt"
 
