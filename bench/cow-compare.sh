@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Snapshot copy-on-write comparison: starts a real redis-server and CowKV on loopback ports,
 # runs cowkv-load's scenario against both (uniform full-speed overwrites during BGSAVE, then a
-# 10% hot-set variant) and writes text/JSON/HTML reports under bench/out/<timestamp>-<scenario>/.
+# 10% hot-set variant) and writes text/JSON/HTML reports under bench/out/<timestamp>/<scenario>/.
 #
 # Usage: bench/cow-compare.sh [--redis-only] [--keys N] [--value-size B] [--baseline-seconds S]
-#                             [--redis-port P] [--cowkv-port P] [-- extra cowkv-load options]
+#                             [--redis-port P] [--cowkv-port P] [--keep-dumps] [-- extra cowkv-load options]
 #   --redis-only   run against the real Redis alone
+#   --keep-dumps   keep the servers' dump.rdb files (hundreds of MB at 1M keys; removed by default)
 # Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH. Both servers
 # run with saving disabled (no automatic save point can fire during a run); the jars are copied
 # into the output folder first, so rebuilding the worktree during a run does not disturb it.
@@ -19,6 +20,7 @@ baseline=5
 redis_port=16379
 cowkv_port=16380
 redis_only=0
+keep_dumps=0
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     --redis-port) redis_port="$2"; shift ;;
     --cowkv-port) cowkv_port="$2"; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --keep-dumps) keep_dumps=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "cow-compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -63,6 +66,9 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$keep_dumps" = 0 ] && [ -n "${out:-}" ]; then
+    rm -f "$out/redis-data/dump.rdb" "$out/cowkv-data/dump.rdb" "$out"/*-data/temp-*.rdb
+  fi
 }
 trap cleanup EXIT INT TERM
 
