@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Snapshot copy-on-write comparison: starts a real redis-server and CowKV on loopback ports,
 # runs cowkv-load's scenario against both (uniform full-speed overwrites during BGSAVE, then a
-# 10% hot-set variant) and writes text/JSON/HTML reports under bench/out/<timestamp>-<scenario>/.
+# 10% hot-set variant) and writes text/JSON/HTML reports under bench/out/<timestamp>/<scenario>/.
 #
 # Usage: bench/cow-compare.sh [--redis-only] [--keys N] [--value-size B] [--baseline-seconds S]
-#                             [--redis-port P] [--cowkv-port P] [-- extra cowkv-load options]
-#   --redis-only   run against the real Redis alone (CowKV's BGSAVE does not exist yet)
-# Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH.
+#                             [--redis-port P] [--cowkv-port P] [--keep-dumps] [-- extra cowkv-load options]
+#   --redis-only   run against the real Redis alone
+#   --keep-dumps   keep the servers' dump.rdb files (hundreds of MB at 1M keys; removed by default)
+# Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH. Both servers
+# run with saving disabled (no automatic save point can fire during a run); the jars are copied
+# into the output folder first, so rebuilding the worktree during a run does not disturb it.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,6 +20,7 @@ baseline=5
 redis_port=16379
 cowkv_port=16380
 redis_only=0
+keep_dumps=0
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,7 +31,8 @@ while [ $# -gt 0 ]; do
     --redis-port) redis_port="$2"; shift ;;
     --cowkv-port) cowkv_port="$2"; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --keep-dumps) keep_dumps=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "cow-compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -50,11 +55,20 @@ fi
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 out="$here/out/$stamp"
-mkdir -p "$out/redis-data" "$out/cowkv-data"
+mkdir -p "$out/redis-data" "$out/cowkv-data" "$out/jars"
+cp "$load_jar" "$out/jars/cowkv-load.jar"
+load_jar="$out/jars/cowkv-load.jar"
+if [ "$redis_only" = 0 ]; then
+  cp "$server_jar" "$out/jars/cowkv-server.jar"
+  server_jar="$out/jars/cowkv-server.jar"
+fi
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$keep_dumps" = 0 ] && [ -n "${out:-}" ]; then
+    rm -f "$out/redis-data/dump.rdb" "$out/cowkv-data/dump.rdb" "$out"/*-data/temp-*.rdb
+  fi
 }
 trap cleanup EXIT INT TERM
 
@@ -82,7 +96,8 @@ wait_for "$redis_port" redis-server "${pids[-1]}"
 
 targets=(--host 127.0.0.1 --port "$redis_port" --label "redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')")
 if [ "$redis_only" = 0 ]; then
-  (cd "$out/cowkv-data" && exec java -jar "$server_jar" --port "$cowkv_port") >"$out/cowkv.log" 2>&1 &
+  (cd "$out/cowkv-data" && exec java -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
+    --dir "$out/cowkv-data") >"$out/cowkv.log" 2>&1 &
   pids+=($!)
   wait_for "$cowkv_port" CowKV "${pids[-1]}"
   targets+=(--compare "127.0.0.1:$cowkv_port" --compare-label cowkv)
@@ -94,14 +109,20 @@ fi
   echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "redis: $(redis-server --version)"
+  echo "cowkv: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"
+  echo "lscpu:"; lscpu 2>/dev/null | grep -v "^Flags" | head -16 | sed 's/^/  /'
+  echo "load before: $(uptime)"
 } >"$out/machine.txt"
 
 run() { # name, then cowkv-load options
   local name="$1"; shift
   echo "== $name" >&2
+  echo "load before $name: $(uptime)" | tee -a "$out/machine.txt" >&2
   java -jar "$load_jar" "${targets[@]}" --keys "$keys" --value-size "$value_size" \
     --baseline-seconds "$baseline" --out "$out/$name" "$@" "${extra[@]}" | tee "$out/$name.log"
-  echo "cowkv-load $* (scenario $name)" >"$out/$name/command.txt"
+  echo "load after $name: $(uptime)" | tee -a "$out/machine.txt" >&2
+  echo "cowkv-load ${targets[*]} --keys $keys --value-size $value_size --baseline-seconds $baseline --out $out/$name $* ${extra[*]}" \
+    >"$out/$name/command.txt"
 }
 
 # 1) fill, then full-speed uniform random overwrites during the save

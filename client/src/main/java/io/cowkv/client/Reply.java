@@ -15,7 +15,10 @@ public sealed interface Reply
                 MapReply, SetReply, DoubleReply, BooleanReply, BigNumberReply, VerbatimReply,
                 PushReply {
 
-    /** The RESP type byte this reply was decoded from, e.g. {@code '+'} or {@code '%'}. */
+    /**
+     * The RESP type byte this reply was decoded from, e.g. {@code '+'} or {@code '%'}; a null is
+     * always {@code '_'}, whether it came as RESP3 {@code _} or as RESP2 {@code $-1} / {@code *-1}.
+     */
     char typeByte();
 
     /** True for {@link NullReply} ({@code _}, {@code $-1}, {@code *-1}). */

@@ -77,6 +77,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--write-value-size", description = "bytes per value written by the workload (default: --value-size)")
     Integer writeValueSize;
 
+    @Option(names = "--warmup-seconds", description = "workload duration before the baseline, not measured (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    double warmupSeconds;
+
     @Option(names = "--baseline-seconds", description = "workload duration before BGSAVE (default: ${DEFAULT-VALUE})", defaultValue = "5")
     double baselineSeconds;
 
@@ -144,6 +147,7 @@ public final class Main implements Callable<Integer> {
         check(writeRatio >= 0 && writeRatio <= 1, "--write-ratio must be in 0..1");
         check(hotOps >= 0 && hotOps <= 100, "--hot-ops must be in 0..100");
         check(baselineSeconds >= 0, "--baseline-seconds must be >= 0");
+        check(warmupSeconds >= 0, "--warmup-seconds must be >= 0");
         check(sampleMs >= 10, "--sample-ms must be >= 10");
         check(maxSaveSeconds >= 1, "--max-save-seconds must be >= 1");
         int wvs = writeValueSize == null ? valueSize : writeValueSize;
@@ -168,7 +172,7 @@ public final class Main implements Callable<Integer> {
         }
         Results.Scenario sc = new Results.Scenario(keys, valueSize, skipFill, connections, pipeline, rate, distribution,
                 writeRatio, wvs, baselineSeconds, sampleMs, seed,
-                OffsetDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                OffsetDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), warmupSeconds);
         Progress progress = new Progress(stderr, !quiet);
         List<Results.ServerResult> results = new ArrayList<>();
         results.add(runOne(sc, host, port, label, progress));

@@ -31,10 +31,10 @@ public final class Reports {
         Results.Scenario s = r.scenario();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "cowkv-load  %s%n", s.startedAt()));
-        sb.append(String.format(Locale.ROOT, "scenario: %d keys x %d B%s, %d connections x pipeline %d, %s, %s, writes %.0f%% of %d B, baseline %.1fs, samples every %d ms%n%n",
+        sb.append(String.format(Locale.ROOT, "scenario: %d keys x %d B%s, %d connections x pipeline %d, %s, %s, writes %.0f%% of %d B, warm-up %.1fs, baseline %.1fs, samples every %d ms%n%n",
                 s.keys(), s.valueSize(), s.skipFill() ? " (fill skipped)" : "", s.connections(), s.pipeline(),
                 s.rate() > 0 ? String.format(Locale.ROOT, "%.0f ops/s (latency corrected for coordinated omission)", s.rate()) : "full speed",
-                s.distribution(), s.writeRatio() * 100, s.writeValueSize(), s.baselineSeconds(), s.sampleMs()));
+                s.distribution(), s.writeRatio() * 100, s.writeValueSize(), s.warmupSeconds(), s.baselineSeconds(), s.sampleMs()));
         List<String[]> rows = new ArrayList<>();
         List<Results.ServerResult> sv = r.servers();
         rows.add(row("", sv, x -> x.label()));
@@ -112,6 +112,7 @@ public final class Reports {
         sc.put("distribution", s.distribution());
         sc.put("write_ratio", s.writeRatio());
         sc.put("write_value_size", s.writeValueSize());
+        sc.put("warmup_seconds", s.warmupSeconds());
         sc.put("baseline_seconds", s.baselineSeconds());
         sc.put("sample_ms", s.sampleMs());
         sc.put("seed", s.seed());

@@ -50,10 +50,21 @@ public final class Results {
             List<LatencyPoint> latency,
             String firstError) {}
 
-    /** The scenario's parameters, echoed into every report. */
+    /**
+     * The scenario's parameters, echoed into every report. {@code warmupSeconds}: the workload
+     * runs that long before the baseline starts, unmeasured (JIT of client and server, caches).
+     */
     public record Scenario(long keys, int valueSize, boolean skipFill, int connections, int pipeline,
             double rate, String distribution, double writeRatio, int writeValueSize, double baselineSeconds,
-            long sampleMs, long seed, String startedAt) {}
+            long sampleMs, long seed, String startedAt, double warmupSeconds) {
+        /** Without a warm-up. */
+        public Scenario(long keys, int valueSize, boolean skipFill, int connections, int pipeline,
+                double rate, String distribution, double writeRatio, int writeValueSize, double baselineSeconds,
+                long sampleMs, long seed, String startedAt) {
+            this(keys, valueSize, skipFill, connections, pipeline, rate, distribution, writeRatio, writeValueSize,
+                    baselineSeconds, sampleMs, seed, startedAt, 0);
+        }
+    }
 
     /** A whole report: scenario plus one result per server. */
     public record Report(Scenario scenario, List<ServerResult> servers) {}

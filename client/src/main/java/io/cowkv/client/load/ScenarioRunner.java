@@ -90,9 +90,25 @@ public final class ScenarioRunner {
 
             long tStart = System.nanoTime();
             gen.start();
-            long baselineEnd = tStart + (long) (sc.baselineSeconds() * 1e9);
+            // warm-up: the workload runs, INFO is sampled (phase "warmup"), nothing is measured
+            long warmEnd = tStart + (long) (sc.warmupSeconds() * 1e9);
             long tick = TimeUnit.MILLISECONDS.toNanos(sc.sampleMs());
             long next = tStart;
+            while (System.nanoTime() < warmEnd) {
+                next += tick;
+                sleepUntil(Math.min(next, warmEnd));
+                checkGenerator(gen);
+                Map<String, Long> v = sample(control);
+                interval = recorder.getIntervalHistogram(interval);
+                long now = System.nanoTime();
+                samples.add(new RawSample(now, "warmup", v));
+                progress.update(String.format(Locale.ROOT, "[%s] warm-up  %5.1fs  ops %d", label, (now - tStart) / 1e9, gen.ops()));
+            }
+            interval = recorder.getIntervalHistogram(interval); // drop what the warm-up recorded
+            long opsWarm = gen.ops(), writesWarm = gen.writes(), errorsWarm = gen.errors();
+            long tBase = System.nanoTime();
+            long baselineEnd = tBase + (long) (sc.baselineSeconds() * 1e9);
+            next = tBase;
             while (true) {
                 next += tick;
                 sleepUntil(Math.min(next, baselineEnd));
@@ -105,13 +121,13 @@ public final class ScenarioRunner {
                 latencyNanos.add(now);
                 rawLatency.add(point(0, "baseline", interval));
                 progress.update(String.format(Locale.ROOT, "[%s] baseline %5.1fs  ops %d  p99 %s  mem %s  rss %s",
-                        label, (now - tStart) / 1e9, gen.ops(), ms(interval.getValueAtPercentile(99)),
+                        label, (now - tBase) / 1e9, gen.ops() - opsWarm, ms(interval.getValueAtPercentile(99)),
                         Progress.bytes(v.getOrDefault("used_memory", -1L)), Progress.bytes(v.getOrDefault("used_memory_rss", -1L))));
                 if (now >= baselineEnd) break;
             }
             long opsBase = gen.ops(), writesBase = gen.writes(), errorsBase = gen.errors();
             long saveStart = System.nanoTime();
-            double baseSeconds = (saveStart - tStart) / 1e9;
+            double baseSeconds = (saveStart - tBase) / 1e9;
             Map<String, Long> before = samples.get(samples.size() - 1).values();
             try {
                 await(control.send("BGSAVE"), "BGSAVE");
@@ -176,7 +192,7 @@ public final class ScenarioRunner {
             }
             long opsSave = gen.ops() - opsBase;
             return new Results.ServerResult(label, address, version, sc.skipFill() ? 0 : sc.keys(), fillSeconds,
-                    stats("baseline", baseH, opsBase, writesBase, errorsBase, baseSeconds),
+                    stats("baseline", baseH, opsBase - opsWarm, writesBase - writesWarm, errorsBase - errorsWarm, baseSeconds),
                     stats("save", saveH, opsSave, gen.writes() - writesBase, gen.errors() - errorsBase, saveSeconds),
                     TimeUnit.NANOSECONDS.toMillis(saveEnd - saveStart),
                     fin.getLong("rdb_last_bgsave_time_sec", -1),

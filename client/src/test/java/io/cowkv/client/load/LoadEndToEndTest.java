@@ -50,6 +50,8 @@ class LoadEndToEndTest {
                 assertThat(base.get("errors")).isEqualTo(0.0);
                 List<Object> samples = (List<Object>) s.get("samples");
                 assertThat(samples).isNotEmpty();
+                // the default warm-up (1 s) is sampled but not measured: it comes first, as its own phase
+                assertThat((Map<String, Object>) samples.get(0)).containsEntry("phase", "warmup");
                 Map<String, Object> last = (Map<String, Object>) samples.get(samples.size() - 1);
                 assertThat(last).containsEntry("phase", "save").containsEntry("rdb_bgsave_in_progress", 0.0);
             }
