@@ -93,14 +93,29 @@ for P in 1 16; do
   done
 done
 
-# Memory for N keys with 64-byte values, and the freeze/fork time of that data set.
+# Memory for N keys with 64-byte values, and the freeze/fork time of that data set, on freshly
+# started servers (so memory retained from the throughput runs -- CowKV keeps freed arena chunks
+# and Netty's pooled buffers, Redis keeps jemalloc's -- does not count).
+restart() {
+  redis-cli -p $cport shutdown nosave >/dev/null 2>&1 || true
+  redis-cli -p $rport shutdown nosave >/dev/null 2>&1 || true
+  sleep 1
+  java -jar "$work/cowkv-server.jar" --port $cport --bind 127.0.0.1 --save "" --dir "$work/c" > "$work/cowkv.log" 2>&1 &
+  cpid=$!
+  redis-server --port $rport --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" --daemonize yes --logfile "$work/redis.log"
+  for p in $cport $rport; do
+    for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done
+  done
+  rpid=$(redis-cli -p $rport info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
+}
+restart
 gen="$work/fill.resp"
 awk -v n="$fill" 'BEGIN{ v=sprintf("%064d", 0); gsub(/0/,"v",v); for(i=0;i<n;i++){ k="key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$64\r\n%s\r\n", length(k), k, v } }' > "$gen"
 rss() { awk '/VmRSS/{print $2*1024}' "/proc/$1/status"; }
 field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1==f{print $2}'; }
 {
 echo
-echo "## Memory with $fill keys of 64-byte values (keys key:0..key:N-1)"
+echo "## Memory with $fill keys of 64-byte values (keys key:0..key:N-1), freshly started servers"
 echo
 echo "| server | used_memory (before) | used_memory (after) | per key | process RSS after | BGSAVE freeze (latest_fork_usec) |"
 echo "| --- | --- | --- | --- | --- | --- |"
