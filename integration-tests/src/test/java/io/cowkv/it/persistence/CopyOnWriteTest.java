@@ -47,6 +47,21 @@ class CopyOnWriteTest {
             assertThat(j.bgsave()).isEqualTo("Background saving started");
             Node.awaitBgsaveDone(j);
             assertThat(Node.info(j, "rdb_last_cow_size")).isEqualTo("0");
+
+            // Many saves with writes in between: every frame a snapshot held comes back.
+            String framesBefore = Node.info(j, "arena_frames_in_use");
+            for (int round = 0; round < 10; round++) {
+                assertThat(j.bgsave()).isEqualTo("Background saving started");
+                Pipeline w = j.pipelined();
+                for (int i = 0; i < 20_000; i += 7) {
+                    w.set("k" + i, "x".repeat(100));
+                }
+                w.sync();
+                Node.awaitBgsaveDone(j);
+                assertThat(Node.info(j, "rdb_last_bgsave_status")).isEqualTo("ok");
+            }
+            assertThat(Node.info(j, "arena_frames_held_for_snapshot")).isEqualTo("0");
+            assertThat(Node.info(j, "arena_frames_in_use")).as("same data, same frames").isEqualTo(framesBefore);
         }
     }
 }
