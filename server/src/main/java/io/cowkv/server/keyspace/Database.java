@@ -129,8 +129,12 @@ public final class Database {
             return null;
         }
         if (!arena.snapshotOpen()) {
-            // Like Redis with a fork child, skip the LRU write during a snapshot: it would copy the page.
-            arena.writeInt(e + LRU, (int) (clock.millis() / 1000));
+            // Like Redis with a fork child, skip the LRU write during a snapshot: it would copy the
+            // page. Otherwise write only when the second changed (most reads then write nothing).
+            int now = (int) (clock.millis() / 1000);
+            if (arena.readInt(e + LRU) != now) {
+                arena.writeInt(e + LRU, now);
+            }
         }
         return view.at(e);
     }
