@@ -63,6 +63,7 @@ public final class CowKvServer {
         new io.cowkv.server.command.keys.ExpireCommands(context).register(registry);
         new io.cowkv.server.command.keys.ObjectCommand(context).register(registry);
         this.dispatcher = new Dispatcher(context);
+        dispatcher.internalErrors(ServerLog::warning);
         MemoryReport memory = new ArenaMemoryReport(config, keyspace.arena());
         dispatcher.writeGuard((spec, session) -> {
             long max = config.maxmemory();

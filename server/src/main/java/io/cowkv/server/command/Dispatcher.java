@@ -22,6 +22,13 @@ public final class Dispatcher {
         io.cowkv.server.protocol.ErrorReply check(CommandSpec spec, Session session);
     }
 
+    private java.util.function.Consumer<String> internalErrors = m -> { };
+
+    /** Where internal errors of command handlers are reported (the server log); set by bootstrap. */
+    public void internalErrors(java.util.function.Consumer<String> log) {
+        this.internalErrors = log;
+    }
+
     public Dispatcher(ServerContext server) {
         this.server = server;
     }
@@ -83,8 +90,17 @@ public final class Dispatcher {
             }
         }
         int errorsBefore = reply.errors();
+        int mark = reply.target().writerIndex();
         long start = System.nanoTime();
-        spec.handler.execute(s, args);
+        try {
+            spec.handler.execute(s, args);
+        } catch (RuntimeException e) {
+            // A bug or an exhausted resource must cost this command, not the connection or the
+            // server: drop what the handler wrote and answer with an error instead.
+            reply.target().writerIndex(mark);
+            reply.error("ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName());
+            internalErrors.accept("Internal error executing '" + spec.fullName() + "': " + e);
+        }
         long usec = (System.nanoTime() - start) / 1000;
         spec.stats.calls++;
         spec.stats.usec += usec;

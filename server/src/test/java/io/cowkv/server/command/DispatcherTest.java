@@ -36,6 +36,10 @@ class DispatcherTest {
             handled++;
             s.reply().ok();
         }).build());
+        registry.register(command("boom", 1).handler((s, a) -> {
+            s.reply().array(2); // a partial reply, then a failure
+            throw new IllegalStateException("bug");
+        }).build());
         registry.register(command("box", -2)
                 .sub(command("open", 3).handler((s, a) -> {
                     handled++;
@@ -93,6 +97,16 @@ class DispatcherTest {
         assertThat(run("atleast", "a", "b")).isEqualTo("-OOM command not allowed when used memory > 'maxmemory'.\r\n");
         assertThat(run("exact", "x")).isEqualTo("+OK\r\n");
         assertThat(handled).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingHandlerAnswersWithAnErrorAndTheNextCommandRuns() {
+        java.util.List<String> logged = new java.util.ArrayList<>();
+        dispatcher.internalErrors(logged::add);
+        assertThat(run("boom")).isEqualTo("-ERR internal error executing 'boom': IllegalStateException\r\n");
+        assertThat(logged).singleElement().asString().contains("bug");
+        assertThat(registry.get("boom").stats.failedCalls).isEqualTo(1);
+        assertThat(run("exact", "x")).isEqualTo("+OK\r\n");
     }
 
     @Test
