@@ -1,6 +1,5 @@
 package io.cowkv.it.persistence;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -12,9 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Copied bytes: above zero when existing keys are overwritten during a BGSAVE, zero when nothing
- * is written. Only meaningful once the keyspace lives on the copy-on-write arena: with the
- * provisional heap store (INFO memory mem_allocator says "provisional") the freeze copies
- * everything up front and nothing is ever copied afterwards, so the test is skipped until then.
+ * is written, and every frame a snapshot held is back after many saves.
  */
 class CopyOnWriteTest {
     @TempDir
@@ -23,8 +20,6 @@ class CopyOnWriteTest {
     @Test
     void overwritesDuringASaveAreCountedAndIdleSavesCopyNothing() throws Exception {
         try (Node n = Node.cowkv(dir, "--save", "").start(); Jedis j = n.jedis()) {
-            Assumptions.assumeTrue(!Node.info(j, "mem_allocator").contains("provisional"),
-                    "the keyspace is not on the copy-on-write arena yet");
             Pipeline p = j.pipelined();
             for (int i = 0; i < 20_000; i++) {
                 p.set("k" + i, "v".repeat(100));
