@@ -35,9 +35,11 @@ public interface FrozenKeyspace extends AutoCloseable {
     /** Receives the entries of a frozen database, on the reading thread. */
     interface FrozenEntryVisitor {
         /**
-         * A string key. {@code key} and {@code value} are fresh arrays the visitor may keep;
+         * A string key: {@code key[0, keyLen)} and {@code value[0, valueLen)}. The arrays are the
+         * walker's reusable buffers, valid only during the call (so a walk of millions of keys
+         * makes no garbage that would pause the keyspace thread); copy what you keep.
          * {@code expireAt} is absolute ms or {@link Entry#NO_EXPIRE}.
          */
-        void string(byte[] key, byte[] value, long expireAt);
+        void string(byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
     }
 }

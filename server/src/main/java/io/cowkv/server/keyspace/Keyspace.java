@@ -183,24 +183,32 @@ public final class Keyspace implements AutoCloseable {
             }
         }
 
+        private byte[] keyBuf = new byte[64];
+        private byte[] valueBuf = new byte[256];
+
         private void walk(long table, int size, int from, FrozenEntryVisitor v) {
             for (int i = from; i < size; i++) {
                 long e = view.readLong(table + i * 8L);
                 while (e != 0) {
                     int keyLen = view.readInt(e + KEY_LEN);
-                    byte[] key = new byte[keyLen];
-                    view.read(e + HEADER, key, 0, keyLen);
-                    byte[] value;
+                    if (keyLen > keyBuf.length) {
+                        keyBuf = new byte[Math.max(keyLen, keyBuf.length * 2)];
+                    }
+                    view.read(e + HEADER, keyBuf, 0, keyLen);
+                    int valueLen;
                     if (view.readByte(e + ENCODING) == ENC_INT) {
-                        value = Long.toString(view.readLong(e + VALUE8)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        valueLen = io.cowkv.server.util.Numbers.writeLong(view.readLong(e + VALUE8), valueBuf, 0);
                     } else {
-                        value = new byte[view.readInt(e + VALUE_LEN)];
+                        valueLen = view.readInt(e + VALUE_LEN);
+                        if (valueLen > valueBuf.length) {
+                            valueBuf = new byte[Math.max(valueLen, valueBuf.length * 2)];
+                        }
                         long va = view.readByte(e + LAYOUT) == INLINE ? e + HEADER + keyLen : view.readLong(e + VALUE8);
-                        if (value.length > 0) {
-                            view.read(va, value, 0, value.length);
+                        if (valueLen > 0) {
+                            view.read(va, valueBuf, 0, valueLen);
                         }
                     }
-                    v.string(key, value, view.readLong(e + EXPIRE));
+                    v.string(keyBuf, keyLen, valueBuf, valueLen, view.readLong(e + EXPIRE));
                     e = view.readLong(e + NEXT);
                 }
             }

@@ -125,7 +125,7 @@ final class DumpFile {
             w.selectDb(db);
             w.resizeDb(view.size(db), view.expires(db));
             try {
-                view.forEach(db, (key, value, expireAt) -> {
+                view.forEach(db, (key, keyLen, value, valueLen, expireAt) -> {
                     if (cancel.isCancelled()) {
                         throw new Abort();
                     }
@@ -133,7 +133,8 @@ final class DumpFile {
                         counts[1]++;
                     } else {
                         try {
-                            w.writeStringKey(key, value, expireAt == Entry.NO_EXPIRE ? RdbWriter.NO_EXPIRY : expireAt);
+                            w.writeStringKey(key, 0, keyLen, value, 0, valueLen,
+                                    expireAt == Entry.NO_EXPIRE ? RdbWriter.NO_EXPIRY : expireAt);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

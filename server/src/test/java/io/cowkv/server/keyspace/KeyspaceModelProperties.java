@@ -171,8 +171,8 @@ class KeyspaceModelProperties {
     private static void checkFrozen(FrozenKeyspace f, Map<String, Val>[] atFreeze, long now) {
         for (int i = 0; i < atFreeze.length; i++) {
             Map<String, Val> seen = new HashMap<>();
-            f.forEach(i, (k, v, exp) -> seen.put(new String(k, StandardCharsets.ISO_8859_1),
-                    new Val(new String(v, StandardCharsets.ISO_8859_1), exp)));
+            f.forEach(i, (k, kl, v, vl, exp) -> seen.put(new String(k, 0, kl, StandardCharsets.ISO_8859_1),
+                    new Val(new String(v, 0, vl, StandardCharsets.ISO_8859_1), exp)));
             long frozenAt = f.frozenAtMillis();
             seen.entrySet().removeIf(en -> en.getValue().expireAt != Entry.NO_EXPIRE && en.getValue().expireAt <= frozenAt);
             assertThat(seen).isEqualTo(atFreeze[i]);

@@ -120,9 +120,9 @@ class KeyspaceTest {
         assertThat(f.copiedBytes()).isPositive();
         assertThat(f.copiedBytes() % 4096).isZero();
         long[] count = {0};
-        f.forEach(0, (k, v, exp) -> {
-            String key = new String(k, StandardCharsets.UTF_8);
-            assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("value-" + key.substring(3));
+        f.forEach(0, (k, kl, v, vl, exp) -> {
+            String key = new String(k, 0, kl, StandardCharsets.UTF_8);
+            assertThat(new String(v, 0, vl, StandardCharsets.UTF_8)).isEqualTo("value-" + key.substring(3));
             count[0]++;
         });
         assertThat(count[0]).isEqualTo(5000);

@@ -319,11 +319,11 @@ class SnapshotCoordinatorTest {
         @Override
         public void forEach(int db, FrozenEntryVisitor visitor) {
             int[] n = {0};
-            v.forEach(db, (k, val, exp) -> {
+            v.forEach(db, (k, kl, val, vl, exp) -> {
                 if (++n[0] > limit) {
                     throw new IllegalStateException("simulated failure");
                 }
-                visitor.string(k, val, exp);
+                visitor.string(k, kl, val, vl, exp);
             });
         }
 
