@@ -2,6 +2,7 @@ package io.cowkv.it.client;
 
 import io.cowkv.client.RedisClient;
 import io.cowkv.client.load.Main;
+import io.cowkv.client.load.MiniJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
