@@ -23,17 +23,21 @@ abstract class Param {
     /** Parses and stores a value; the exception message is Redis's reason text. */
     abstract void parse(String value) throws ConfigException;
 
-    static final class IntParam extends Param {
+    /** A numeric parameter in [min, max]; subclasses say how the text becomes a number. */
+    abstract static class NumberParam extends Param {
         long value;
         final long min;
         final long max;
 
-        IntParam(String name, boolean mutable, long def, long min, long max) {
+        NumberParam(String name, boolean mutable, long def, long min, long max) {
             super(name, mutable);
             this.value = def;
             this.min = min;
             this.max = max;
         }
+
+        /** The number the text stands for; the exception says why it is not one. */
+        abstract long convert(String s) throws ConfigException;
 
         @Override
         String show() {
@@ -42,12 +46,7 @@ abstract class Param {
 
         @Override
         void parse(String s) throws ConfigException {
-            long v;
-            try {
-                v = Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                throw new ConfigException("argument couldn't be parsed into an integer");
-            }
+            long v = convert(s);
             if (v < min || v > max) {
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
             }
@@ -55,33 +54,33 @@ abstract class Param {
         }
     }
 
-    static final class MemoryParam extends Param {
-        long value;
-        final long min;
-        final long max;
+    static final class IntParam extends NumberParam {
+        IntParam(String name, boolean mutable, long def, long min, long max) {
+            super(name, mutable, def, min, max);
+        }
 
+        @Override
+        long convert(String s) throws ConfigException {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("argument couldn't be parsed into an integer");
+            }
+        }
+    }
+
+    static final class MemoryParam extends NumberParam {
         MemoryParam(String name, boolean mutable, long def, long min, long max) {
-            super(name, mutable);
-            this.value = def;
-            this.min = min;
-            this.max = max;
+            super(name, mutable, def, min, max);
         }
 
         @Override
-        String show() {
-            return Long.toString(value);
-        }
-
-        @Override
-        void parse(String s) throws ConfigException {
+        long convert(String s) throws ConfigException {
             long v = parseMemory(s);
             if (v < 0) {
                 throw new ConfigException("argument must be a memory value");
             }
-            if (v < min || v > max) {
-                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
-            }
-            value = v;
+            return v;
         }
 
         /** Redis's memtoull: plain bytes or with k/kb/m/mb/g/gb (case-insensitive); -1 when invalid. */
