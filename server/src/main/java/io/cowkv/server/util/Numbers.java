@@ -1,5 +1,7 @@
 package io.cowkv.server.util;
 
+import io.cowkv.rdb.encoding.RedisNumbers;
+
 /**
  * Redis's number rules: {@code string2ll} (strict integers) and {@code ll2string}, without allocation.
  */
@@ -7,47 +9,13 @@ public final class Numbers {
     private Numbers() {
     }
 
-    /** Redis's string2ll: optional '-', digits, no leading zeros (except "0"), at most 20 chars, in range. */
+    /**
+     * Redis's string2ll: optional '-', digits, no leading zeros (except "0"), at most 20 chars, in
+     * range. One implementation for the whole project: the RDB library's, which applies the same
+     * rule when it decides whether a string is stored as an integer.
+     */
     public static boolean parseLong(byte[] b, int off, int len, long[] out) {
-        if (len == 0 || len > 20) {
-            return false;
-        }
-        int p = off;
-        int end = off + len;
-        if (len == 1 && b[p] == '0') {
-            out[0] = 0;
-            return true;
-        }
-        boolean negative = false;
-        if (b[p] == '-') {
-            negative = true;
-            p++;
-            if (p == end) {
-                return false;
-            }
-        }
-        if (b[p] < '1' || b[p] > '9') {
-            return false;
-        }
-        long v = 0; // accumulate negatively to reach Long.MIN_VALUE
-        for (; p < end; p++) {
-            int d = b[p] - '0';
-            if (d < 0 || d > 9) {
-                return false;
-            }
-            if (v < (Long.MIN_VALUE + d) / 10) {
-                return false;
-            }
-            v = v * 10 - d;
-        }
-        if (!negative) {
-            if (v == Long.MIN_VALUE) {
-                return false;
-            }
-            v = -v;
-        }
-        out[0] = v;
-        return true;
+        return RedisNumbers.parseCanonicalLong(b, off, len, out);
     }
 
     /** Number of bytes {@link #writeLong} produces for {@code v}. */
