@@ -29,28 +29,11 @@ done
 for t in redis-server redis-cli redis-benchmark java; do
   command -v "$t" >/dev/null || { echo "missing $t (apt-get install redis-server redis-tools)" >&2; exit 2; }
 done
-jar="$here/server/target/cowkv-server.jar"
-[ -f "$jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests -pl server -am package)
-work="$(mktemp -d)"
-cp "$jar" "$work/cowkv-server.jar"
 cport=17001
 rport=17002
-cleanup() {
-  redis-cli -p $cport shutdown nosave >/dev/null 2>&1 || true
-  redis-cli -p $rport shutdown nosave >/dev/null 2>&1 || true
-  sleep 0.5
-  [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/c" "$work/r"
-java -jar "$work/cowkv-server.jar" --port $cport --bind 127.0.0.1 --save "" --dir "$work/c" > "$work/cowkv.log" 2>&1 &
-cpid=$!
-redis-server --port $rport --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" --daemonize yes --logfile "$work/redis.log"
-for p in $cport $rport; do
-  for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done
-done
-rpid=$(redis-cli -p $rport info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
+bench_setup
 
 out="$here/bench/out"
 mkdir -p "$out"
@@ -96,23 +79,10 @@ done
 # Memory for N keys with 64-byte values, and the freeze/fork time of that data set, on freshly
 # started servers (so memory retained from the throughput runs -- CowKV keeps freed arena chunks
 # and Netty's pooled buffers, Redis keeps jemalloc's -- does not count).
-restart() {
-  redis-cli -p $cport shutdown nosave >/dev/null 2>&1 || true
-  redis-cli -p $rport shutdown nosave >/dev/null 2>&1 || true
-  sleep 1
-  java -jar "$work/cowkv-server.jar" --port $cport --bind 127.0.0.1 --save "" --dir "$work/c" > "$work/cowkv.log" 2>&1 &
-  cpid=$!
-  redis-server --port $rport --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" --daemonize yes --logfile "$work/redis.log"
-  for p in $cport $rport; do
-    for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done
-  done
-  rpid=$(redis-cli -p $rport info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
-}
+restart() { bench_stop; bench_start; }
 restart
 gen="$work/fill.resp"
 awk -v n="$fill" 'BEGIN{ v=sprintf("%064d", 0); gsub(/0/,"v",v); for(i=0;i<n;i++){ k="key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$64\r\n%s\r\n", length(k), k, v } }' > "$gen"
-rss() { awk '/VmRSS/{print $2*1024}' "/proc/$1/status"; }
-field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1==f{print $2}'; }
 {
 echo
 echo "## Memory with $fill keys of 64-byte values (keys key:0..key:N-1), freshly started servers"

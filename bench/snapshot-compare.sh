@@ -19,29 +19,12 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-jar="$here/server/target/cowkv-server.jar"
-[ -f "$jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests -pl server -am package)
-work="$(mktemp -d)"
-cp "$jar" "$work/cowkv-server.jar"
 cport=17101
 rport=17102
-cleanup() {
-  redis-cli -p $cport shutdown nosave >/dev/null 2>&1 || true
-  redis-cli -p $rport shutdown nosave >/dev/null 2>&1 || true
-  sleep 0.5
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/c" "$work/r"
-java -Xmx2g -jar "$work/cowkv-server.jar" --port $cport --bind 127.0.0.1 --save "" --dir "$work/c" > "$work/cowkv.log" 2>&1 &
-cpid=$!
-redis-server --port $rport --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" --daemonize yes --logfile "$work/redis.log"
-for p in $cport $rport; do
-  for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done
-done
-rpid=$(redis-cli -p $rport info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
-field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1==f{print $2}'; }
-rss() { awk '/VmRSS/{print $2*1024}' "/proc/$1/status"; }
+COWKV_JAVA_OPTS="-Xmx2g"
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
+bench_setup
 now_ms() { date +%s%3N; }
 
 out="$here/bench/out"; mkdir -p "$out"

@@ -1,0 +1,45 @@
+# Shared by the bench scripts (source it after setting here, cport and rport; COWKV_JAVA_OPTS is
+# optional). Starts CowKV (from a copy of the jar, so a rebuild cannot disturb a run) and
+# redis-server on loopback ports with persistence off, each with its own dir under $work, and
+# stops and removes everything on exit.
+
+bench_setup() {
+  jar="$here/server/target/cowkv-server.jar"
+  [ -f "$jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests -pl server -am package)
+  work="$(mktemp -d)"
+  cp "$jar" "$work/cowkv-server.jar"
+  mkdir -p "$work/c" "$work/r"
+  trap bench_cleanup EXIT
+  bench_start
+}
+
+# Starts both servers and waits until they answer; sets cpid and rpid.
+bench_start() {
+  # shellcheck disable=SC2086
+  java ${COWKV_JAVA_OPTS:-} -jar "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \
+    --dir "$work/c" > "$work/cowkv.log" 2>&1 &
+  cpid=$!
+  redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" \
+    --daemonize yes --logfile "$work/redis.log"
+  for p in "$cport" "$rport"; do
+    for _ in $(seq 1 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  done
+  rpid=$(redis-cli -p "$rport" info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
+}
+
+bench_stop() {
+  redis-cli -p "$cport" shutdown nosave >/dev/null 2>&1 || true
+  redis-cli -p "$rport" shutdown nosave >/dev/null 2>&1 || true
+  sleep 1
+  [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+  bench_stop
+  rm -rf "$work"
+}
+
+# field PORT SECTION NAME: one INFO field's value.
+field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1==f{print $2}'; }
+# rss PID: resident set size in bytes.
+rss() { awk '/VmRSS/{print $2*1024}' "/proc/$1/status"; }
