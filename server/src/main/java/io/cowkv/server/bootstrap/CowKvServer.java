@@ -150,6 +150,7 @@ public final class CowKvServer {
 
     /** serverCron: active expiry and rate sampling, on the keyspace thread. */
     private void cron() {
+        keyspace.tickLruClock();
         keyspace.activeExpireCycle(config.hz());
         keyspace.cronResize();
         throughput.sample();

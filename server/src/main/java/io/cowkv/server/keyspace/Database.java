@@ -51,7 +51,10 @@ public final class Database {
     private int foundTable;
     private int foundBucket;
 
-    Database(int id, KeyspaceStats stats, Clock clock, Arena arena) {
+    private final LruClock lru;
+
+    Database(int id, KeyspaceStats stats, Clock clock, Arena arena, LruClock lru) {
+        this.lru = lru;
         this.id = id;
         this.stats = stats;
         this.clock = clock;
@@ -108,6 +111,53 @@ public final class Database {
         return 0;
     }
 
+    // =============================================================== cache warm-up
+
+    /**
+     * Cache warm-up, step 1 of 3 (used for pipelined batches, see {@code Dispatcher.prefetch}): the
+     * arena address of the bucket slot a lookup of {@code k} reads first, or 0 when the database is
+     * empty. Computes only (hash and table choice, no arena access). Step 2 is {@link #readSlot},
+     * step 3 {@link #touchRecord}. A lookup's memory loads depend on each other (slot, then record);
+     * doing each step for all keys of a batch before the next lets the CPU overlap the cache misses
+     * of different keys instead of paying them one after another. None of the steps changes
+     * anything (no rehash step, no statistics, no expiry); keyspace thread. Best effort: while a
+     * rehash runs, a key added since it started may sit in the new table although its old bucket
+     * is not yet moved; the warm-up then loads the old bucket, which costs a later cache miss only.
+     */
+    public long slotAddress(byte[] k, int off, int len) {
+        if (used == 0) {
+            return 0;
+        }
+        long h = Arena.hash(k, off, len);
+        int idx = (int) (h & (size0 - 1));
+        if (rehashIdx >= 0 && idx < rehashIdx) {
+            return t1 + (h & (size1 - 1)) * 8L;
+        }
+        return t0 + idx * 8L;
+    }
+
+    /** True while an incremental rehash is in progress (tests). */
+    boolean rehashing() {
+        return rehashIdx >= 0;
+    }
+
+    /** Cache warm-up, step 2: the first record of the bucket at {@code slot} ({@link #slotAddress}; 0 gives 0). */
+    public long readSlot(long slot) {
+        return slot == 0 ? 0 : arena.readLong(slot);
+    }
+
+    /**
+     * Cache warm-up, step 3: loads the cache lines a key comparison reads of record {@code rec} (from {@link #readSlot};
+     * 0 is ignored) and returns a value derived from them, which the caller must consume so the
+     * loads are not optimized away. Reads only inside the record's allocation.
+     */
+    public long touchRecord(long rec) {
+        if (rec == 0) {
+            return 0;
+        }
+        return arena.readLong(rec + KEY_LEN) ^ arena.readLong(rec + HEADER);
+    }
+
     /**
      * Finds a live key for reading, deleting it first if its time has passed (lazy expiry), and
      * counts a keyspace hit or miss. Returns null when absent.
@@ -131,7 +181,7 @@ public final class Database {
         if (!arena.snapshotOpen()) {
             // Like Redis with a fork child, skip the LRU write during a snapshot: it would copy the
             // page. Otherwise write only when the second changed (most reads then write nothing).
-            int now = (int) (clock.millis() / 1000);
+            int now = lru.now();
             if (arena.readInt(e + LRU) != now) {
                 arena.writeInt(e + LRU, now);
             }
@@ -210,6 +260,21 @@ public final class Database {
         return place(rec, old, keepTtl);
     }
 
+    /**
+     * INCR's fast path: stores {@code v} in place in {@code e} when it is int-encoded, keeping its
+     * TTL, and returns true; returns false and changes nothing otherwise. {@code e} must come from a
+     * lookup in this database with no write in between (the flyweight still names a live record).
+     */
+    public boolean setLongInPlace(Entry e, long v) {
+        long rec = e.addr;
+        if (arena.readByte(rec + ENCODING) != ENC_INT) {
+            return false;
+        }
+        arena.writeLong(rec + VALUE8, v);
+        finishOverwrite(rec, true);
+        return true;
+    }
+
     /** Stores an integer as a string value (Redis's "int" encoding); INCR's fast path writes in place. */
     public Entry setLong(byte[] k, int off, int len, long v, boolean keepTtl) {
         long old = live(k, off, len);
@@ -232,7 +297,7 @@ public final class Database {
         arena.writeByte(rec + ENCODING, enc);
         arena.writeByte(rec + LAYOUT, layout);
         arena.writeByte(rec + LAYOUT + 1, (byte) 0);
-        arena.writeInt(rec + LRU, (int) (clock.millis() / 1000));
+        arena.writeInt(rec + LRU, lru.now());
         arena.write(rec + HEADER, k, off, len);
     }
 
@@ -242,7 +307,7 @@ public final class Database {
             expires--;
         }
         if (!arena.snapshotOpen()) {
-            arena.writeInt(rec + LRU, (int) (clock.millis() / 1000));
+            arena.writeInt(rec + LRU, lru.now());
         }
     }
 

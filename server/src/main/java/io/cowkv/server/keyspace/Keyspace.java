@@ -21,15 +21,17 @@ public final class Keyspace implements AutoCloseable {
     private final KeyspaceStats stats = new KeyspaceStats();
     private final Clock clock;
     private final Arena arena;
+    private final LruClock lru;
     private final long[] sample = new long[2];
     private FrozenKeyspace open;
 
     public Keyspace(int databases, Clock clock, ArenaConfig arenaConfig) {
         this.clock = clock;
         this.arena = new Arena(arenaConfig);
+        this.lru = new LruClock(clock);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Database(i, stats, clock, arena);
+            dbs[i] = new Database(i, stats, clock, arena, lru);
         }
     }
 
@@ -96,6 +98,14 @@ public final class Keyspace implements AutoCloseable {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Cron: refreshes the cached clock for the records' LRU field (as Redis's serverCron refreshes
+     * {@code server.lruclock}). Before the first call every access reads the clock itself.
+     */
+    public void tickLruClock() {
+        lru.tick();
     }
 
     /** Cron: incremental rehashing and shrinking of the dictionaries. */

@@ -31,6 +31,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private final ServerContext server;
     private final Dispatcher dispatcher;
     private final ConnectionEvents events;
+    private final ReadBatch batch;
     private ChannelHandlerContext ctx;
     private Session session;
     private RespDecoder decoder;
@@ -45,10 +46,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         void closed(Session s);
     }
 
-    ClientConnection(ServerContext server, Dispatcher dispatcher, ConnectionEvents events) {
+    /** @param batch the read batch of this connection's event loop, shared with its other connections */
+    ClientConnection(ServerContext server, Dispatcher dispatcher, ConnectionEvents events, ReadBatch batch) {
         this.server = server;
         this.dispatcher = dispatcher;
         this.events = events;
+        this.batch = batch;
+    }
+
+    /** A connection with a read batch of its own (tests). */
+    ClientConnection(ServerContext server, Dispatcher dispatcher, ConnectionEvents events) {
+        this(server, dispatcher, events, new ReadBatch());
     }
 
     @Override
@@ -84,6 +92,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             in.release();
             return;
         }
+        session.lastInteractionMillis = System.currentTimeMillis(); // per read, as Redis's readQueryFromClient
         server.stats.totalNetInputBytes += in.readableBytes();
         server.stats.totalReadsProcessed++;
         ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
@@ -93,8 +102,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             session.reply().target(out);
         }
         decoder.limits(server.config.protoMaxBulkLen(), server.config.clientQueryBufferLimit());
-        boolean go = decoder.decode(buf, this);
-        if (!go && decoder.error() != null) {
+        boolean go;
+        try {
+            go = decoder.decode(buf, this);
+            runBatch();
+        } finally {
+            batch.clear(); // shared with the other connections: never leave commands behind
+        }
+        if (!go && decoder.error() != null && !closing) {
             protocolError(decoder.error());
         }
         if (buf.isReadable() && !closing) {
@@ -106,14 +121,36 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
     }
 
+    /** Decoder callback: keeps the command in the read batch; a full batch is run at once. */
     @Override
     public boolean onCommand(CommandArgs args) {
-        dispatcher.dispatch(session, args);
-        if (session.closeAfterReply) {
-            closing = true;
-            return false;
+        batch.take(decoder);
+        if (batch.full()) {
+            runBatch();
         }
-        return true;
+        return !closing;
+    }
+
+    /**
+     * Runs the batched commands in order (after warming the caches for their keys) and empties the
+     * batch. Stops at a command after which the connection closes (QUIT, CLIENT KILL of itself):
+     * the commands after it are dropped unexecuted, as Redis drops the rest of the query buffer.
+     */
+    private void runBatch() {
+        int n = batch.size;
+        try {
+            if (n > 1 && session != null) {
+                dispatcher.prefetch(session, batch.cmds, n);
+            }
+            for (int i = 0; i < n && !closing && session != null; i++) {
+                dispatcher.dispatch(session, batch.cmds[i]);
+                if (session != null && session.closeAfterReply) {
+                    closing = true;
+                }
+            }
+        } finally {
+            batch.clear();
+        }
     }
 
     private void protocolError(String error) {

@@ -33,6 +33,8 @@ public final class RespServer {
     private final ServerContext server;
     private final Dispatcher dispatcher;
     private final EventLoopGroup loop;
+    /** The read batch of the one event loop ({@code loop} has exactly one thread). */
+    private final ReadBatch readBatch = new ReadBatch();
     private final Class<? extends ServerChannel> channelType;
     private final String transport;
     private final List<Channel> listeners = new ArrayList<>();
@@ -96,7 +98,7 @@ public final class RespServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientConnection(server, dispatcher, events));
+                        ch.pipeline().addLast(new ClientConnection(server, dispatcher, events, readBatch));
                     }
                 });
         for (String host : server.config.bind()) {

@@ -26,7 +26,7 @@ public final class RespDecoder {
     private static final int BULK_DATA = 2;
     private static final int BULK_CRLF = 3;
 
-    private final CommandArgs args = new CommandArgs();
+    private CommandArgs args = new CommandArgs();
     private long maxBulkLength;
     private long maxQueryBuffer;
 
@@ -139,6 +139,17 @@ public final class RespDecoder {
             }
         }
         return true;
+    }
+
+    /**
+     * Hands the command just delivered to {@link Sink#onCommand} over to the caller and continues
+     * with {@code replacement} (which the decoder resets). Call only from inside {@code onCommand};
+     * lets a sink keep several decoded commands of one read batch without copying them.
+     */
+    public CommandArgs exchange(CommandArgs replacement) {
+        CommandArgs done = args;
+        args = replacement;
+        return done;
     }
 
     private boolean deliver(Sink sink) {

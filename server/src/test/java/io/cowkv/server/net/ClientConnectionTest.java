@@ -119,4 +119,66 @@ class ClientConnectionTest {
         ch.close();
         assertThat(output()).isEmpty();
     }
+
+    @Test
+    void moreCommandsThanOneReadBatchRunInOrder() {
+        // INCR 100 times plus GETs in between, all in one read: several full batches in sequence.
+        StringBuilder in = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 3 * ReadBatch.CAPACITY + 5; i++) {
+            in.append("*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$3\r\nGET\r\n$1\r\nn\r\n");
+            expected.append(':').append(i).append("\r\n$").append(String.valueOf(i).length()).append("\r\n")
+                    .append(i).append("\r\n");
+        }
+        send(in.toString());
+        assertThat(output()).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void quitInsideABatchDropsTheRestEvenAProtocolError() {
+        send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n1\r\nQUIT\r\n*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n*1\r\nx\r\n");
+        assertThat(output()).isEqualTo("+OK\r\n+OK\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(keyspace.db(0).lookup("k".getBytes(StandardCharsets.US_ASCII)).longValue())
+                .as("the INCR after QUIT did not run").isEqualTo(1);
+    }
+
+    @Test
+    void connectionsSharingOneReadBatchKeepTheirOwnCommands() {
+        ReadBatch shared = new ReadBatch();
+        Dispatcher dispatcher = new Dispatcher(ctx);
+        ClientConnection.ConnectionEvents none = new ClientConnection.ConnectionEvents() {
+            @Override
+            public void opened(Session s) {
+            }
+
+            @Override
+            public void closed(Session s) {
+            }
+        };
+        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared));
+        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared));
+        try {
+            // a's second command is incomplete: its decoder keeps it across b's read
+            a.writeInbound(Unpooled.copiedBuffer("SELECT 1\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n", StandardCharsets.US_ASCII));
+            b.writeInbound(Unpooled.copiedBuffer("SET k b\r\nGET k\r\n", StandardCharsets.US_ASCII));
+            a.writeInbound(Unpooled.copiedBuffer("a\r\nGET k\r\n", StandardCharsets.US_ASCII));
+            assertThat(drain(a)).isEqualTo("+OK\r\n+OK\r\n$1\r\na\r\n");
+            assertThat(drain(b)).isEqualTo("+OK\r\n$1\r\nb\r\n");
+            assertThat(shared.size).as("the shared batch is empty between reads").isZero();
+        } finally {
+            a.finishAndReleaseAll();
+            b.finishAndReleaseAll();
+        }
+    }
+
+    private static String drain(EmbeddedChannel c) {
+        StringBuilder sb = new StringBuilder();
+        ByteBuf b;
+        while ((b = c.readOutbound()) != null) {
+            sb.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return sb.toString();
+    }
 }

@@ -532,7 +532,9 @@ public final class StringCommands {
             return;
         }
         long v = cur + by;
-        db(s).setLong(a.data(), a.offset(1), a.length(1), v, true);
+        if (e == null || !db(s).setLongInPlace(e, v)) {
+            db(s).setLong(a.data(), a.offset(1), a.length(1), v, true);
+        }
         server.stats.dirty++;
         s.reply().integer(v);
     }
