@@ -69,6 +69,22 @@ public final class Dispatcher {
     }
 
     public void dispatch(Session s, CommandArgs args) {
+        dispatch(s, args, false);
+    }
+
+    /** End time (System.nanoTime) of the last command run in the current batch, 0 when none. */
+    private long lastEnd;
+
+    /**
+     * As {@link #dispatch(Session, CommandArgs)}; {@code continuesBatch} says the previous call was
+     * for the command just before this one in the same read batch, whose end time then serves as
+     * this command's start in its latency statistics (the batch is decoded beforehand, so only the
+     * dispatcher's own bookkeeping lies in between): one clock read per command instead of two.
+     */
+    public void dispatch(Session s, CommandArgs args, boolean continuesBatch) {
+        if (!continuesBatch) {
+            lastEnd = 0;
+        }
         Reply reply = s.reply();
         int mark = reply.target().writerIndex();
         int errorsBefore = reply.errors();
@@ -121,7 +137,7 @@ public final class Dispatcher {
         }
         int errorsBefore = reply.errors();
         int mark = reply.target().writerIndex();
-        long start = System.nanoTime();
+        long start = lastEnd != 0 ? lastEnd : System.nanoTime();
         try {
             spec.handler.execute(s, args);
         } catch (RuntimeException e) {
@@ -131,7 +147,9 @@ public final class Dispatcher {
             reply.error("ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName());
             internalErrors.accept("Internal error executing '" + spec.fullName() + "': " + e);
         }
-        long usec = (System.nanoTime() - start) / 1000;
+        long end = System.nanoTime();
+        lastEnd = end;
+        long usec = (end - start) / 1000;
         spec.stats.calls++;
         spec.stats.usec += usec;
         if (reply.errors() != errorsBefore) {

@@ -143,7 +143,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 dispatcher.prefetch(session, batch.cmds, n);
             }
             for (int i = 0; i < n && !closing && session != null; i++) {
-                dispatcher.dispatch(session, batch.cmds[i]);
+                dispatcher.dispatch(session, batch.cmds[i], i > 0);
                 if (session != null && session.closeAfterReply) {
                     closing = true;
                 }
