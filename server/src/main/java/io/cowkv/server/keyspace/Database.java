@@ -83,7 +83,11 @@ public final class Database {
             return 0;
         }
         if (rehashIdx >= 0 && canRehash()) {
-            rehashStep(1);
+            if (rehashCredit > 0) {
+                rehashCredit--; // moved ahead of time by rehashAhead
+            } else {
+                rehashStep(1);
+            }
         }
         long h = Arena.hash(k, off, len);
         for (int t = 0; t <= 1; t++) {
@@ -540,6 +544,51 @@ public final class Database {
                 return;
             }
         }
+    }
+
+    /** Most buckets {@link #rehashAhead} moves per call. */
+    public static final int REHASH_AHEAD_MAX = 64;
+    private final long[] aheadHeads = new long[REHASH_AHEAD_MAX];
+    /** Look-ups that skip their own rehash step because {@link #rehashAhead} already made it. */
+    private int rehashCredit;
+    /** Consumes the warm-up loads of {@link #rehashAhead} so the JIT keeps them. */
+    private long aheadSink;
+
+    /**
+     * Rehash work for a batch of {@code n} coming look-ups (each of which would otherwise move one
+     * bucket with its loads in a row): moves up to {@code n} buckets, as {@code rehashStep(n)}
+     * does, after first loading the buckets' first records and then their destination slots in
+     * table 1, so the cache misses of different buckets overlap. The next {@code n} look-ups then
+     * skip their own step, so the rehash advances at Redis's pace (one bucket per look-up). Does
+     * nothing when no rehash runs or rehashing is paused by a snapshot. Keyspace thread.
+     */
+    public void rehashAhead(int n) {
+        if (rehashIdx < 0 || n <= 0 || !canRehash()) {
+            return;
+        }
+        n = Math.min(n, REHASH_AHEAD_MAX);
+        int count = 0;
+        int emptyVisits = n * 10;
+        for (int idx = rehashIdx; count < n && idx < size0; idx++) {
+            long e = arena.readLong(t0 + idx * 8L);
+            if (e != 0) {
+                aheadHeads[count++] = e;
+            } else if (--emptyVisits == 0) {
+                break;
+            }
+        }
+        long sink = 0;
+        for (int i = 0; i < count; i++) {
+            sink ^= arena.readLong(aheadHeads[i] + KEY_LEN);
+        }
+        for (int i = 0; i < count; i++) {
+            long e = aheadHeads[i];
+            long h = arena.hash(e + HEADER, arena.readInt(e + KEY_LEN));
+            sink ^= arena.readLong(t1 + (h & (size1 - 1)) * 8L);
+        }
+        aheadSink = sink;
+        rehashStep(n);
+        rehashCredit = n;
     }
 
     private void finishRehash() {

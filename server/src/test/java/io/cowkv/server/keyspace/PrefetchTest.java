@@ -86,4 +86,31 @@ class PrefetchTest {
         db.slotAddress(key(5), 0, key(5).length);
         assertThat(db.size()).as("warm-up changes nothing").isEqualTo(used);
     }
+
+    @Test
+    void rehashAheadMovesBucketsWithoutLosingKeysAndWaitsForAnOpenSnapshot() {
+        byte[] v = "v".getBytes(StandardCharsets.US_ASCII);
+        int i = 0;
+        while (!db.rehashing()) {
+            byte[] k = key(i++);
+            db.setString(k, 0, k.length, v, 0, v.length, false);
+        }
+        int n = i;
+        FrozenKeyspace frozen = ks.freeze();
+        db.rehashAhead(Database.REHASH_AHEAD_MAX);
+        assertThat(db.rehashing()).as("paused while a snapshot is open").isTrue();
+        frozen.close();
+        int calls = 0;
+        while (db.rehashing()) {
+            db.rehashAhead(8);
+            calls++;
+            assertThat(calls).as("the rehash ends").isLessThan(100_000);
+        }
+        for (int j = 0; j < n; j++) {
+            byte[] k = key(j);
+            assertThat(db.peek(k, 0, k.length)).as("key %d", j).isNotNull();
+            assertThat(warmUpReaches(k)).isTrue();
+        }
+        assertThat(db.size()).isEqualTo(n);
+    }
 }
