@@ -7,6 +7,7 @@
 #                             [--redis-port P] [--cowkv-port P] [--keep-dumps] [-- extra cowkv-load options]
 #   --redis-only   run against the real Redis alone
 #   --keep-dumps   keep the servers' dump.rdb files (hundreds of MB at 1M keys; removed by default)
+# COWKV_JAVA_OPTS (optional) adds JVM options for the CowKV server.
 # Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH. Both servers
 # run with saving disabled (no automatic save point can fire during a run); the jars are copied
 # into the output folder first, so rebuilding the worktree during a run does not disturb it.
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --cowkv-port) cowkv_port="$2"; shift ;;
     --) shift; extra=("$@"); break ;;
     --keep-dumps) keep_dumps=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "cow-compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -96,7 +97,7 @@ wait_for "$redis_port" redis-server "${pids[-1]}"
 
 targets=(--host 127.0.0.1 --port "$redis_port" --label "redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')")
 if [ "$redis_only" = 0 ]; then
-  (cd "$out/cowkv-data" && exec java -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
+  (cd "$out/cowkv-data" && exec java ${COWKV_JAVA_OPTS:-} -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
     --dir "$out/cowkv-data") >"$out/cowkv.log" 2>&1 &
   pids+=($!)
   wait_for "$cowkv_port" CowKV "${pids[-1]}"
