@@ -3,8 +3,7 @@ package io.cowkv.server.keyspace;
 import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 import io.cowkv.server.memory.FrozenView;
-
-import static io.cowkv.server.keyspace.EntryLayout.*;
+import io.cowkv.server.memory.SnapshotCounters;
 
 /**
  * All databases of the server, stored in one copy-on-write {@link Arena}.
@@ -98,8 +97,12 @@ public final class Keyspace implements AutoCloseable {
         return deleted;
     }
 
-    /** Cron: incremental rehashing and shrinking of the dictionaries. */
+    /**
+     * Cron: incremental rehashing and shrinking of the dictionaries; during a snapshot, also
+     * returns to the pool the frames the snapshot no longer needs ({@link Arena#reclaimReleased()}).
+     */
     public void cronResize() {
+        arena.reclaimReleased();
         for (Database db : dbs) {
             db.cronResize(100);
         }
@@ -171,6 +174,9 @@ public final class Keyspace implements AutoCloseable {
 
         @Override
         public void forEach(int db, FrozenEntryVisitor v) {
+            if (walked) {
+                throw new IllegalStateException("the view was walked in address order: its pages are given up");
+            }
             long[] r = roots[db];
             int size0 = (int) r[1];
             int rehashIdx = (int) r[4];
@@ -183,35 +189,38 @@ public final class Keyspace implements AutoCloseable {
             }
         }
 
-        private byte[] keyBuf = new byte[64];
-        private byte[] valueBuf = new byte[256];
+        /** Snapshot thread: reused buffers of the bucket-order walk. */
+        private FrozenRecordReader reader;
+        /** Set by the snapshot thread when the address-order walk starts. */
+        private volatile boolean walked;
 
         private void walk(long table, int size, int from, FrozenEntryVisitor v) {
+            if (reader == null) {
+                reader = new FrozenRecordReader(view);
+            }
+            FrozenRecordReader r = reader;
             for (int i = from; i < size; i++) {
                 long e = view.readLong(table + i * 8L);
                 while (e != 0) {
-                    int keyLen = view.readInt(e + KEY_LEN);
-                    if (keyLen > keyBuf.length) {
-                        keyBuf = new byte[Math.max(keyLen, keyBuf.length * 2)];
-                    }
-                    view.read(e + HEADER, keyBuf, 0, keyLen);
-                    int valueLen;
-                    if (view.readByte(e + ENCODING) == ENC_INT) {
-                        valueLen = io.cowkv.server.util.Numbers.writeLong(view.readLong(e + VALUE8), valueBuf, 0);
-                    } else {
-                        valueLen = view.readInt(e + VALUE_LEN);
-                        if (valueLen > valueBuf.length) {
-                            valueBuf = new byte[Math.max(valueLen, valueBuf.length * 2)];
-                        }
-                        long va = view.readByte(e + LAYOUT) == INLINE ? e + HEADER + keyLen : view.readLong(e + VALUE8);
-                        if (valueLen > 0) {
-                            view.read(va, valueBuf, 0, valueLen);
-                        }
-                    }
-                    v.string(keyBuf, keyLen, valueBuf, valueLen, view.readLong(e + EXPIRE));
-                    e = view.readLong(e + NEXT);
+                    long next = r.read(e);
+                    v.string(r.key, r.keyLen, r.value, r.valueLen, r.expireAt);
+                    e = next;
                 }
             }
+        }
+
+        @Override
+        public void forEachInAddressOrder(OrderedVisitor visitor) {
+            if (walked) {
+                throw new IllegalStateException("a view is walked in address order at most once");
+            }
+            walked = true;
+            new AddressOrderedWalk(view, roots).run(visitor);
+        }
+
+        @Override
+        public SnapshotCounters counters() {
+            return view.counters();
         }
 
         @Override

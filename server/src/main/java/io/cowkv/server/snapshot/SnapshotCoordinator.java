@@ -2,6 +2,7 @@ package io.cowkv.server.snapshot;
 
 import io.cowkv.server.config.ServerConfig;
 import io.cowkv.server.keyspace.FrozenKeyspace;
+import io.cowkv.server.memory.SnapshotCounters;
 import io.cowkv.server.metrics.ServerStats;
 
 import java.io.IOException;
@@ -459,8 +460,17 @@ public final class SnapshotCoordinator {
         }
 
         @Override
+        public void forEachInAddressOrder(OrderedVisitor visitor) {
+        }
+
+        @Override
         public long copiedBytes() {
             return 0;
+        }
+
+        @Override
+        public SnapshotCounters counters() {
+            return SnapshotCounters.NONE;
         }
 
         @Override

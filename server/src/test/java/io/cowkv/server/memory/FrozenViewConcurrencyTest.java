@@ -142,7 +142,15 @@ class FrozenViewConcurrencyTest {
             if (failure.get() != null) {
                 throw new AssertionError("reader failed", failure.get());
             }
+            // the reader has released every page: from now on nothing is copied, every write to a
+            // page still shared adopts its frame
+            long copied = view.copiedBytes();
+            for (int idx = 0; idx < live.size(); idx++) {
+                long[] x = live.get(idx);
+                arena.fill(x[0], (int) x[1], (byte) 7);
+            }
             SnapshotCounters c = view.counters();
+            assertThat(c.copiedBytes()).as("no copy after the reader released its pages").isEqualTo(copied);
             assertThat(c.adoptedPages()).as("writes to released pages adopt the frame").isPositive();
             assertThat(c.preservedPages()).isZero();
             reclaimed += arena.reclaimReleased();
