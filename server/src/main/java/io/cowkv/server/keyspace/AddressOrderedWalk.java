@@ -2,11 +2,14 @@ package io.cowkv.server.keyspace;
 
 import io.cowkv.server.memory.FrozenView;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
  * The snapshot walk in address order (see {@link FrozenKeyspace#forEachInAddressOrder}): one
- * instance per frozen keyspace, run once, on the snapshot thread.
+ * instance per frozen keyspace, run once, on the snapshot thread, plus the keyspace thread's side
+ * of the page claims.
  *
  * <p>Phase 1 walks every database's frozen dictionary (both tables while rehashing) and collects
  * each record's address packed with its database ordinal into one {@code long[]} (8 bytes per key,
@@ -16,15 +19,44 @@ import java.util.Arrays;
  * it. Phase 2 visits the records in address order and, after each record, drops its references;
  * a page is released when its count reaches 0, so the write barrier adopts it instead of copying.
  *
- * <p>Memory while it runs: {@code 8 * keys} bytes for the sorted index plus {@code 4} bytes per
- * logical page for the counts (plus one bit per page inside the arena's view); all on the heap,
- * dropped when the walk returns.
+ * <p>Writer side (with a {@link FrozenKeyspace.PageSerializer}): a page is <em>small-only</em>
+ * when every record touching it lies entirely on it and has an inline or integer value (no
+ * external value, no record longer than the page): its records can be serialized from that page
+ * alone. Once phase 1 is done the walk is published ({@link Publisher}); from then on, when the
+ * write barrier is about to copy a small-only page that is still shared and unreleased, the
+ * keyspace thread calls {@link #serializeOnWriter}: it claims the page (CAS 0 -> 2 in
+ * {@link #claims}), reads its records through the frozen view (the page is untouched: the write is
+ * waiting for the barrier), hands them to the serializer and lets the barrier adopt the frame.
+ * Phase 2 claims each small-only page (CAS 0 -> 1) before reading any of its records and skips
+ * the records of a page the keyspace thread won. The CAS is the only point of contention; the
+ * published fields ({@link #index}, {@link #shape}, the ordinals) are not written after
+ * publication, and the volatile publication orders them before the keyspace thread's reads.
+ *
+ * <p>Memory while it runs: {@code 8 * keys} bytes for the sorted index plus {@code 6} bytes per
+ * logical page (count, shape, claim), plus one bit per page inside the arena's view and the
+ * keyspace thread's two page-sized record buffers; all on the heap, dropped with the view.
  */
 final class AddressOrderedWalk {
+    /** Shapes: no record lies on the page (yet), small-only, or touched by a long record / external value. */
+    private static final byte NONE = 0;
+    private static final byte SMALL = 1;
+    private static final byte MIXED = 2;
+    /** Claims. */
+    private static final byte FREE = 0;
+    private static final byte BY_WALK = 1;
+    private static final byte BY_WRITER = 2;
+    private static final VarHandle CLAIM = MethodHandles.arrayElementVarHandle(byte[].class);
+
+    /** Where the walk makes itself visible to the keyspace thread (a volatile field). */
+    interface Publisher {
+        void publish(AddressOrderedWalk walk);
+    }
+
     private final FrozenView view;
     private final long[][] roots;
     private final int pageShift;
     private final FrozenRecordReader reader;
+    private final FrozenKeyspace.PageSerializer writerSide;
 
     /** Sorted: {@code (address >>> 3) << dbBits | ordinal}. */
     private long[] index;
@@ -33,20 +65,43 @@ final class AddressOrderedWalk {
     private long dbMask;
     /** Database number of each ordinal (the non-empty databases, ascending). */
     private int[] dbOfOrdinal;
+    /** Snapshot thread only. */
     private int[] refs;
+    private byte[] shape;
+    private byte[] claims;
+    /** Keyspace thread only (created before publication). */
+    private FrozenRecordReader writerReader;
+    private long pagesTakenByWriter;
 
-    AddressOrderedWalk(FrozenView view, long[][] roots) {
+    AddressOrderedWalk(FrozenView view, long[][] roots, FrozenKeyspace.PageSerializer writerSide) {
         this.view = view;
         this.roots = roots;
         this.pageShift = Integer.numberOfTrailingZeros(view.pageSize());
         this.reader = new FrozenRecordReader(view);
+        this.writerSide = writerSide;
     }
 
-    /** Runs both phases; see {@link FrozenKeyspace#forEachInAddressOrder}. Snapshot thread. */
-    void run(FrozenKeyspace.OrderedVisitor visitor) {
+    /**
+     * Runs both phases; see {@link FrozenKeyspace#forEachInAddressOrder}. Snapshot thread. With a
+     * writer side, publishes itself between the phases and unpublishes itself (null) at the end.
+     * Returns the number of pages the keyspace thread took.
+     */
+    long run(FrozenKeyspace.OrderedVisitor visitor, Publisher publisher) {
         collect();
         releaseUnreferenced();
-        visitInOrder(visitor);
+        if (writerSide == null) {
+            visitInOrder(visitor);
+            return 0;
+        }
+        claims = new byte[shape.length];
+        writerReader = new FrozenRecordReader(view, view.pageSize());
+        publisher.publish(this);
+        try {
+            visitInOrder(visitor);
+        } finally {
+            publisher.publish(null);
+        }
+        return pagesTakenByWriter;
     }
 
     // ------------------------------------------------------------------ phase 1
@@ -54,6 +109,7 @@ final class AddressOrderedWalk {
     private void collect() {
         int pages = view.pages();
         refs = new int[pages];
+        shape = new byte[pages];
         long keys = 0;
         int nonEmpty = 0;
         for (long[] r : roots) {
@@ -99,11 +155,34 @@ final class AddressOrderedWalk {
             while (e != 0) {
                 long next = reader.readExtent(e);
                 addRefs(e, +1);
+                markShape(e);
                 if (count == index.length) {
                     index = Arrays.copyOf(index, Math.max(16, count * 2));
                 }
                 index[count++] = (e >>> 3) << dbBits | ordinal;
                 e = next;
+            }
+        }
+    }
+
+    /** Records the shape of the pages the record just read by the reader touches. */
+    private void markShape(long e) {
+        int first = (int) (e >>> pageShift);
+        int last = (int) ((reader.recordEnd - 1) >>> pageShift);
+        long va = reader.externalValue;
+        if (first == last && va == 0) {
+            if (shape[first] == NONE) {
+                shape[first] = SMALL;
+            }
+            return;
+        }
+        for (int p = first; p <= last; p++) {
+            shape[p] = MIXED;
+        }
+        if (va != 0) {
+            int vLast = (int) ((va + reader.valueLen - 1) >>> pageShift);
+            for (int p = (int) (va >>> pageShift); p <= vLast; p++) {
+                shape[p] = MIXED;
             }
         }
     }
@@ -141,13 +220,74 @@ final class AddressOrderedWalk {
     // ------------------------------------------------------------------ phase 2
 
     private void visitInOrder(FrozenKeyspace.OrderedVisitor visitor) {
-        for (int i = 0; i < count; i++) {
-            long x = index[i];
-            long e = (x >>> dbBits) << 3;
-            reader.read(e);
-            visitor.string(dbOfOrdinal[(int) (x & dbMask)], reader.key, reader.keyLen, reader.value, reader.valueLen,
-                    reader.expireAt);
-            addRefs(e, -1);
+        int i = 0;
+        while (i < count) {
+            int page = (int) (address(index[i]) >>> pageShift);
+            if (claims != null && shape[page] == SMALL && !CLAIM.compareAndSet(claims, page, FREE, BY_WALK)) {
+                // the keyspace thread serialized this page: skip its records
+                pagesTakenByWriter++;
+                i = endOfPage(i, page);
+                continue;
+            }
+            int end = endOfPage(i, page);
+            for (; i < end; i++) {
+                long x = index[i];
+                long e = address(x);
+                reader.read(e);
+                visitor.string(dbOfOrdinal[(int) (x & dbMask)], reader.key, reader.keyLen, reader.value,
+                        reader.valueLen, reader.expireAt);
+                addRefs(e, -1);
+            }
+        }
+    }
+
+    private long address(long x) {
+        return (x >>> dbBits) << 3;
+    }
+
+    /** Index of the first record at or after {@code i} that starts beyond {@code page}. */
+    private int endOfPage(int i, int page) {
+        long limit = (long) (page + 1) << pageShift;
+        while (i < count && address(index[i]) < limit) {
+            i++;
+        }
+        return i;
+    }
+
+    // ------------------------------------------------------------------ keyspace thread
+
+    /**
+     * The write barrier is about to copy {@code page}: serialize its frozen records to the writer
+     * side instead, if the page is small-only, the writer side has room and the claim is won.
+     * Returns true when the page's records were handed over (the barrier may adopt the frame).
+     * Keyspace thread only, after publication; never blocks.
+     */
+    boolean serializeOnWriter(int page) {
+        if (page >= shape.length || shape[page] != SMALL || !writerSide.canTakePage()) {
+            return false;
+        }
+        if (!CLAIM.compareAndSet(claims, page, FREE, BY_WRITER)) {
+            return false; // the walk is reading it (or has): copy, or it is released already
+        }
+        try {
+            writerSide.beginPage(page);
+            long start = (long) page << pageShift;
+            int i = Arrays.binarySearch(index, 0, count, (start >>> 3) << dbBits);
+            if (i < 0) {
+                i = -i - 1;
+            }
+            int end = endOfPage(i, page);
+            FrozenRecordReader r = writerReader;
+            for (; i < end; i++) {
+                long x = index[i];
+                r.read(address(x));
+                writerSide.string(dbOfOrdinal[(int) (x & dbMask)], r.key, r.keyLen, r.value, r.valueLen, r.expireAt);
+            }
+            writerSide.endPage();
+            return true;
+        } catch (RuntimeException | Error e) {
+            writerSide.failed(e);
+            return false;
         }
     }
 }

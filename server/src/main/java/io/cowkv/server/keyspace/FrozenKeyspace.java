@@ -15,6 +15,9 @@ import io.cowkv.server.memory.SnapshotCounters;
 public interface FrozenKeyspace extends AutoCloseable {
     int databases();
 
+    /** The arena's page size (the unit of copies and of pages serialized by the keyspace thread). */
+    int pageSize();
+
     /** Keys in database {@code db} at the freeze (expired-but-not-yet-deleted keys included). */
     long size(int db);
 
@@ -34,8 +37,22 @@ public interface FrozenKeyspace extends AutoCloseable {
      * that writes to it no longer copy it (see {@code AddressOrderedWalk}). Records of different
      * databases interleave. Snapshot thread; at most once per view, and the view cannot be walked
      * again afterwards. Holds {@code 8 * keys} bytes of sorted index on the heap while it runs.
+     *
+     * <p>With a {@code writerSide}, once the index is built a write on the keyspace thread that
+     * would copy a page holding only small records (inline or integer values) may instead hand
+     * that page's frozen records to {@code writerSide} itself and take the page over. Each such
+     * page's records then reach {@code writerSide} (on the keyspace thread) and NOT
+     * {@code visitor}: together the two receive every key exactly once. A per-page claim decides
+     * who serializes a page: the walk claims a page before reading its records, the keyspace
+     * thread claims it before serializing it, and the loser leaves it alone (the keyspace thread
+     * then copies the page as usual).
+     *
+     * @param writerSide receives pages serialized on the keyspace thread, or null for none
+     * @return the number of pages whose records went to {@code writerSide}; when this returns,
+     *     every one of them has been claimed, but the keyspace thread may still be inside
+     *     {@link PageSerializer#endPage} of the last ones (wait for them on the writer side)
      */
-    void forEachInAddressOrder(OrderedVisitor visitor);
+    long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide);
 
     /** Bytes copied so far because a write touched memory this view still needed (Redis's COW size). */
     long copiedBytes();
@@ -70,5 +87,30 @@ public interface FrozenKeyspace extends AutoCloseable {
          * {@link FrozenEntryVisitor#string}: reused buffers, valid only during the call.
          */
         void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
+    }
+
+    /**
+     * Takes the frozen records of pages the keyspace thread serializes itself during an
+     * address-order walk (see {@link #forEachInAddressOrder}). Every method runs on the keyspace
+     * thread, inside a write, so none may block or take long: hand the bytes to the snapshot
+     * thread through a non-blocking queue. For one page: {@link #canTakePage()} returned true,
+     * then {@link #beginPage}, the page's records through {@link #string} (in address order,
+     * expired ones included), {@link #endPage()}.
+     */
+    interface PageSerializer extends OrderedVisitor {
+        /** Whether a page could be taken right now (room for its records); false: the page is copied. */
+        boolean canTakePage();
+
+        /** The records of logical page {@code page} follow. */
+        void beginPage(int page);
+
+        /** The page's records are complete: hand them over. */
+        void endPage();
+
+        /**
+         * Serializing a page failed after it was claimed: its records are lost to the dump, which
+         * must therefore fail.
+         */
+        void failed(Throwable t);
     }
 }

@@ -28,6 +28,13 @@ final class FrozenRecordReader {
         this.view = view;
     }
 
+    /** With buffers of {@code capacity} bytes from the start (no growth for records up to that size). */
+    FrozenRecordReader(FrozenView view, int capacity) {
+        this.view = view;
+        this.key = new byte[capacity];
+        this.value = new byte[Math.max(20, capacity)];
+    }
+
     /** Reads the record at {@code e} (key, value, expire time, extent); returns its chain successor. */
     long read(long e) {
         readExtent(e);

@@ -3,6 +3,7 @@ package io.cowkv.server.keyspace;
 import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 import io.cowkv.server.memory.FrozenView;
+import io.cowkv.server.memory.SharedPageHandler;
 import io.cowkv.server.memory.SnapshotCounters;
 
 /**
@@ -125,9 +126,11 @@ public final class Keyspace implements AutoCloseable {
             roots[i] = new long[]{d.t0, d.size0, d.t1, d.size1, d.rehashIdx, d.used, d.expires};
         }
         FrozenView view = arena.freeze();
-        long nanos = System.nanoTime() - start;
-        open = new Frozen(view, roots, nanos, clock.millis());
-        return open;
+        Frozen f = new Frozen(view, roots, clock.millis());
+        view.sharedPageHandler(f);
+        f.nanos = System.nanoTime() - start;
+        open = f;
+        return f;
     }
 
     /**
@@ -143,23 +146,40 @@ public final class Keyspace implements AutoCloseable {
         arena.close();
     }
 
-    /** The frozen keyspace: roots copied at freeze time, read through the arena's frozen view. */
-    private final class Frozen implements FrozenKeyspace {
+    /**
+     * The frozen keyspace: roots copied at freeze time, read through the arena's frozen view. It
+     * is also the view's {@link SharedPageHandler}: while an address-order walk with a writer side
+     * is published, the write barrier offers it each shared page before copying it.
+     */
+    private final class Frozen implements FrozenKeyspace, SharedPageHandler {
         private final FrozenView view;
         private final long[][] roots;
-        private final long nanos;
         private final long at;
+        private long nanos;
+        /** The running address-order walk once its index is built (snapshot thread writes, keyspace thread reads). */
+        private volatile AddressOrderedWalk published;
 
-        Frozen(FrozenView view, long[][] roots, long nanos, long at) {
+        Frozen(FrozenView view, long[][] roots, long at) {
             this.view = view;
             this.roots = roots;
-            this.nanos = nanos;
             this.at = at;
+        }
+
+        /** Keyspace thread, from the write barrier. */
+        @Override
+        public boolean preserve(int page) {
+            AddressOrderedWalk w = published;
+            return w != null && w.serializeOnWriter(page);
         }
 
         @Override
         public int databases() {
             return roots.length;
+        }
+
+        @Override
+        public int pageSize() {
+            return view.pageSize();
         }
 
         @Override
@@ -210,12 +230,12 @@ public final class Keyspace implements AutoCloseable {
         }
 
         @Override
-        public void forEachInAddressOrder(OrderedVisitor visitor) {
+        public long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide) {
             if (walked) {
                 throw new IllegalStateException("a view is walked in address order at most once");
             }
             walked = true;
-            new AddressOrderedWalk(view, roots).run(visitor);
+            return new AddressOrderedWalk(view, roots, writerSide).run(visitor, w -> published = w);
         }
 
         @Override
@@ -241,6 +261,7 @@ public final class Keyspace implements AutoCloseable {
         @Override
         public void close() {
             if (open == this) {
+                published = null;
                 view.close();
                 open = null;
             }

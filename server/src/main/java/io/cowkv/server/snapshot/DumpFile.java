@@ -54,6 +54,15 @@ final class DumpFile {
      * from any thread). Throws {@link CancelledException} when {@code cancel} fires first.
      */
     static Result write(FrozenKeyspace view, Settings s, AtomicLong progress, Cancellation cancel) throws IOException {
+        return write(view, s, progress, cancel, null);
+    }
+
+    /**
+     * As above; {@code blocks}, when not null, lets the keyspace thread serialize pages itself
+     * while this runs (a BGSAVE: see {@link WriterBlocks}). Not for a save on the keyspace thread.
+     */
+    static Result write(FrozenKeyspace view, Settings s, AtomicLong progress, Cancellation cancel,
+                        WriterBlocks blocks) throws IOException {
         Path temp = s.dir().resolve(s.tempName());
         Path target = s.dir().resolve(s.dbfilename());
         FileChannel ch;
@@ -68,7 +77,7 @@ final class DumpFile {
         try {
             Result r;
             try (ch) {
-                r = encode(view, s, ch, progress, cancel);
+                r = encode(view, s, ch, progress, cancel, blocks);
                 if (!s.checksum()) {
                     // rdbchecksum no: Redis stores a zero checksum, which loaders do not verify.
                     ch.write(ByteBuffer.allocate(8), ch.size() - 8);
@@ -107,15 +116,17 @@ final class DumpFile {
     }
 
     private static Result encode(FrozenKeyspace view, Settings s, FileChannel ch, AtomicLong progress,
-                                 Cancellation cancel) throws IOException {
+                                 Cancellation cancel, WriterBlocks blocks) throws IOException {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         RdbWriter w = new RdbWriter(out, RdbWriter.Options.defaults().withCompression(s.compression()));
         w.writeHeader();
         w.writeStandardAux(s.redisVersion(), view.frozenAtMillis() / 1000, s.usedMemory());
         long current = DumpStream.writeSizeHints(w, view);
-        DumpStream stream = new DumpStream(w, current, view.frozenAtMillis(), progress, cancel, s.keyDelayMicros());
+        DumpStream stream = new DumpStream(w, current, view.frozenAtMillis(), progress, cancel, s.keyDelayMicros(),
+                blocks);
         try {
-            view.forEachInAddressOrder(stream);
+            long writerPages = view.forEachInAddressOrder(stream, blocks);
+            stream.awaitWriterPages(writerPages);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (DumpStream.Abort e) {

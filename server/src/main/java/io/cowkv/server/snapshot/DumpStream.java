@@ -12,12 +12,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The key records of one dump: receives the frozen keys in address order (databases interleaved)
- * and writes them through an {@link RdbWriter}, with a SELECTDB whenever the database changes.
+ * and writes them through an {@link RdbWriter}, with a SELECTDB whenever the database changes;
+ * between keys, splices in the blocks of records the keyspace thread serialized itself
+ * ({@link WriterBlocks}), re-selecting its own database after a block that ended in another.
  *
  * <p>Rules kept from the bucket-order walk: a key whose TTL had passed at the freeze is skipped
  * (counted as skipped); every key processed (saved or skipped) advances {@code progress}
  * (INFO {@code current_save_keys_processed}), checks the cancellation flag and sleeps
- * {@code rdb-key-save-delay}. Contract: used by one thread, the one running the save.
+ * {@code rdb-key-save-delay}; keys arriving in blocks count the same way when spliced.
+ * Contract: used by one thread, the one running the save.
  */
 final class DumpStream implements FrozenKeyspace.OrderedVisitor {
     private final RdbWriter w;
@@ -25,16 +28,20 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
     private final AtomicLong progress;
     private final Cancellation cancel;
     private final long delayNanos;
+    private final WriterBlocks blocks;
     private long currentDb;
     private long saved;
     private long skipped;
+    private long pagesReceived;
 
     /**
      * @param currentDb the database the writer's stream is in now (after the size hints), -1 if none
+     * @param blocks    pages serialized on the keyspace thread, or null when there is no writer side
      */
     DumpStream(RdbWriter w, long currentDb, long frozenAt, AtomicLong progress, Cancellation cancel,
-               long keyDelayMicros) {
+               long keyDelayMicros, WriterBlocks blocks) {
         this.w = w;
+        this.blocks = blocks;
         this.currentDb = currentDb;
         this.frozenAt = frozenAt;
         this.progress = progress;
@@ -64,6 +71,9 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
         if (cancel.isCancelled()) {
             throw new Abort();
         }
+        if (blocks != null) {
+            spliceWaiting();
+        }
         if (expireAt != Entry.NO_EXPIRE && expireAt <= frozenAt) {
             skipped++;
         } else {
@@ -80,6 +90,57 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
             saved++;
         }
         keysProcessed(1);
+    }
+
+    /** Splices every block waiting now. */
+    private void spliceWaiting() {
+        WriterBlocks.Block b;
+        while ((b = blocks.poll()) != null) {
+            try {
+                if (b.len > 0) {
+                    w.writeRaw(b.buf, 0, b.len);
+                    currentDb = b.lastDb;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            saved += b.saved;
+            skipped += b.skipped;
+            pagesReceived++;
+            int keys = b.saved + b.skipped;
+            blocks.recycle(b);
+            keysProcessed(keys);
+        }
+    }
+
+    /**
+     * After the walk: splices blocks until those of all {@code pages} pages the keyspace thread
+     * claimed have arrived (the last ones may still be in its hands for a few microseconds).
+     *
+     * @throws IOException when serializing one of them failed on the keyspace thread
+     */
+    void awaitWriterPages(long pages) throws IOException {
+        if (blocks == null) {
+            return;
+        }
+        while (true) {
+            try {
+                spliceWaiting();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            Throwable failure = blocks.failure();
+            if (failure != null) {
+                throw new IOException("serializing a page on the keyspace thread failed: " + failure, failure);
+            }
+            if (pagesReceived >= pages) {
+                return;
+            }
+            if (cancel.isCancelled()) {
+                throw new Abort();
+            }
+            LockSupport.parkNanos(20_000);
+        }
     }
 
     private void keysProcessed(long n) {

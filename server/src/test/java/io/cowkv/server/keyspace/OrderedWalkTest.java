@@ -82,7 +82,7 @@ class OrderedWalkTest {
             String prev = seen.put(db + ":" + new String(k, 0, kl, StandardCharsets.ISO_8859_1),
                     new String(v, 0, vl, StandardCharsets.ISO_8859_1) + "|" + exp);
             assertThat(prev).as("each key once").isNull();
-        });
+        }, null);
         return seen;
     }
 
@@ -108,7 +108,7 @@ class OrderedWalkTest {
         assertThat(inOrder).isEqualTo(model);
         assertThatThrownBy(() -> f.forEach(0, (k, kl, v, vl, exp) -> { }))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> f.forEachInAddressOrder((db, k, kl, v, vl, exp) -> { }))
+        assertThatThrownBy(() -> f.forEachInAddressOrder((db, k, kl, v, vl, exp) -> { }, null))
                 .isInstanceOf(IllegalStateException.class);
         f.close();
     }
@@ -167,7 +167,7 @@ class OrderedWalkTest {
                     if (++n[0] % 200 == 0) {
                         Thread.yield();
                     }
-                });
+                }, null);
                 result.set(seen);
             } catch (Throwable t) {
                 failure.set(t);

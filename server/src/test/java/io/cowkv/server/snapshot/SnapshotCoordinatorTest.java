@@ -387,14 +387,19 @@ class SnapshotCoordinatorTest {
         }
 
         @Override
-        public void forEachInAddressOrder(OrderedVisitor visitor) {
+        public int pageSize() {
+            return v.pageSize();
+        }
+
+        @Override
+        public long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide) {
             int[] n = {0};
-            v.forEachInAddressOrder((db, k, kl, val, vl, exp) -> {
+            return v.forEachInAddressOrder((db, k, kl, val, vl, exp) -> {
                 if (++n[0] > limit) {
                     throw new IllegalStateException("simulated failure");
                 }
                 visitor.string(db, k, kl, val, vl, exp);
-            });
+            }, writerSide);
         }
 
         @Override
