@@ -72,6 +72,12 @@ final class AddressOrderedWalk {
     /** Keyspace thread only (created before publication). */
     private FrozenRecordReader writerReader;
     private long pagesTakenByWriter;
+    private long indexNanos;
+
+    /** Duration of phase 1 (index, counts, first releases); snapshot thread, after it. */
+    long indexNanos() {
+        return indexNanos;
+    }
 
     AddressOrderedWalk(FrozenView view, long[][] roots, FrozenKeyspace.PageSerializer writerSide) {
         this.view = view;
@@ -87,8 +93,10 @@ final class AddressOrderedWalk {
      * Returns the number of pages the keyspace thread took.
      */
     long run(FrozenKeyspace.OrderedVisitor visitor, Publisher publisher) {
+        long t0 = System.nanoTime();
         collect();
         releaseUnreferenced();
+        indexNanos = System.nanoTime() - t0;
         if (writerSide == null) {
             visitInOrder(visitor);
             return 0;

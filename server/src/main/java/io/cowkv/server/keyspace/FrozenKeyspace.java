@@ -60,6 +60,14 @@ public interface FrozenKeyspace extends AutoCloseable {
     /** What the view has cost so far (copied bytes, adopted pages, held memory); any thread. */
     SnapshotCounters counters();
 
+    /**
+     * How long the address-order walk took to build its sorted index (phase 1, while every write
+     * still copies), in nanoseconds; 0 before. Any thread.
+     */
+    default long indexNanos() {
+        return 0;
+    }
+
     /** How long the freeze took (Redis's latest_fork_usec counterpart), in nanoseconds. */
     long freezeNanos();
 

@@ -213,6 +213,7 @@ public final class Keyspace implements AutoCloseable {
         private FrozenRecordReader reader;
         /** Set by the snapshot thread when the address-order walk starts. */
         private volatile boolean walked;
+        private volatile long indexNanos;
 
         private void walk(long table, int size, int from, FrozenEntryVisitor v) {
             if (reader == null) {
@@ -235,7 +236,20 @@ public final class Keyspace implements AutoCloseable {
                 throw new IllegalStateException("a view is walked in address order at most once");
             }
             walked = true;
-            return new AddressOrderedWalk(view, roots, writerSide).run(visitor, w -> published = w);
+            AddressOrderedWalk walk = new AddressOrderedWalk(view, roots, writerSide);
+            try {
+                return walk.run(visitor, w -> {
+                    indexNanos = walk.indexNanos();
+                    published = w;
+                });
+            } finally {
+                indexNanos = walk.indexNanos();
+            }
+        }
+
+        @Override
+        public long indexNanos() {
+            return indexNanos;
         }
 
         @Override

@@ -410,9 +410,9 @@ public final class SnapshotCoordinator {
             log.notice(String.format(Locale.ROOT,
                     "BGSAVE done, %d keys saved, %d keys skipped, %d MB of memory used by copy-on-write"
                             + " (%d pages adopted without a copy, %d of them serialized by the keyspace thread;"
-                            + " at most %d MB held at once)",
+                            + " at most %d MB held at once; index built in %d ms)",
                     r.keysSaved(), r.keysSkipped(), cow / (1024 * 1024), lastCost.pagesAdopted(),
-                    lastCost.writerPages(), lastCost.cowPeakHeld() / (1024 * 1024)));
+                    lastCost.writerPages(), lastCost.cowPeakHeld() / (1024 * 1024), j.view.indexNanos() / 1_000_000));
         } else {
             lastBgsaveOk = false;
             log.warning("Background saving error");
