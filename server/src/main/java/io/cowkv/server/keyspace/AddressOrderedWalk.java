@@ -11,13 +11,19 @@ import java.util.Arrays;
  * instance per frozen keyspace, run once, on the snapshot thread, plus the keyspace thread's side
  * of the page claims.
  *
- * <p>Phase 1 walks every database's frozen dictionary (both tables while rehashing) and collects
- * each record's address packed with its database ordinal into one {@code long[]} (8 bytes per key,
- * no object per key), plus a reference count per logical page: one for each record whose bytes lie
- * on it and one for each page of an external value. The addresses are sorted, and every page with
- * no reference (bucket tables, free slots, empty pages) is released at once: phase 2 never reads
- * it. Phase 2 visits the records in address order and, after each record, drops its references;
- * a page is released when its count reaches 0, so the write barrier adopts it instead of copying.
+ * <p>Phase 1 collects every record of every database's frozen dictionary (both tables while
+ * rehashing): each record's address packed with its database ordinal goes into one {@code long[]}
+ * (8 bytes per key, no object per key), and each logical page gets a reference count: one for each
+ * record whose bytes lie on it and one for each page of an external value. Phase 1 runs while
+ * every write still copies, so it is built for speed: the bucket tables are read sequentially, in
+ * bulk, for the chain heads; the heads are grouped by page (a counting sort, two linear passes)
+ * and their headers read page after page (mostly sequential memory, instead of one cache and TLB
+ * miss per record); the chain successors found there are grouped and read the same way, level
+ * after level; a last counting sort groups everything by page and gives each page's range in the
+ * index. Every page with no reference (bucket tables, free slots, empty pages) is then released at
+ * once: phase 2 never reads it. Phase 2 visits the records page by page, in increasing page order
+ * (within a page in any order) and, after each record, drops its references; a page is released
+ * when its count reaches 0, so the write barrier adopts it instead of copying.
  *
  * <p>Writer side (with a {@link FrozenKeyspace.PageSerializer}): a page is <em>small-only</em>
  * when every record touching it lies entirely on it and has an inline or integer value (no
@@ -25,16 +31,17 @@ import java.util.Arrays;
  * alone. Once phase 1 is done the walk is published ({@link Publisher}); from then on, when the
  * write barrier is about to copy a small-only page that is still shared and unreleased, the
  * keyspace thread calls {@link #serializeOnWriter}: it claims the page (CAS 0 -> 2 in
- * {@link #claims}), reads its records through the frozen view (the page is untouched: the write is
+ * {@link #claims}), finds its records through {@link #pageEnd}, reads them through the frozen view (the page is untouched: the write is
  * waiting for the barrier), hands them to the serializer and lets the barrier adopt the frame.
  * Phase 2 claims each small-only page (CAS 0 -> 1) before reading any of its records and skips
  * the records of a page the keyspace thread won. The CAS is the only point of contention; the
- * published fields ({@link #index}, {@link #shape}, the ordinals) are not written after
+ * published fields ({@link #index}, {@link #pageEnd}, {@link #shape}, the ordinals) are not written after
  * publication, and the volatile publication orders them before the keyspace thread's reads.
  *
- * <p>Memory while it runs: {@code 8 * keys} bytes for the sorted index plus {@code 6} bytes per
- * logical page (count, shape, claim), plus one bit per page inside the arena's view and the
- * keyspace thread's two page-sized record buffers; all on the heap, dropped with the view.
+ * <p>Memory while it runs: {@code 8 * keys} bytes for the index (twice that during phase 1, for
+ * the counting sort) plus {@code 10} bytes per logical page (count, range end, shape, claim), plus
+ * one bit per page inside the arena's view and the keyspace thread's two page-sized record
+ * buffers; all on the heap, dropped with the view.
  */
 final class AddressOrderedWalk {
     /** Shapes: no record lies on the page (yet), small-only, or touched by a long record / external value. */
@@ -46,6 +53,8 @@ final class AddressOrderedWalk {
     private static final byte BY_WALK = 1;
     private static final byte BY_WRITER = 2;
     private static final VarHandle CLAIM = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Where the walk makes itself visible to the keyspace thread (a volatile field). */
     interface Publisher {
@@ -58,14 +67,22 @@ final class AddressOrderedWalk {
     private final FrozenRecordReader reader;
     private final FrozenKeyspace.PageSerializer writerSide;
 
-    /** Sorted: {@code (address >>> 3) << dbBits | ordinal}. */
+    /** {@code (address >>> 3) << dbBits | ordinal}, grouped by page in increasing page order. */
     private long[] index;
     private int count;
+    /** Scratch of the counting sort (phase 1 only). */
+    private long[] scratch;
+    /**
+     * Per page, then: the end (exclusive) of its records in {@link #index}, so page {@code p}'s
+     * records are {@code [p == 0 ? 0 : pageEnd[p - 1], pageEnd[p])}.
+     */
+    private int[] pageEnd;
     private int dbBits;
     private long dbMask;
     /** Database number of each ordinal (the non-empty databases, ascending). */
     private int[] dbOfOrdinal;
     /** Snapshot thread only. */
+    private final byte[] tableBuffer = new byte[16 * 1024];
     private int[] refs;
     private byte[] shape;
     private byte[] claims;
@@ -148,29 +165,95 @@ final class AddressOrderedWalk {
             }
             dbOfOrdinal[ordinal] = db;
             int rehashIdx = (int) r[4];
-            collectTable(r[0], size0, Math.max(0, rehashIdx), ordinal);
+            collectHeads(r[0], size0, Math.max(0, rehashIdx), ordinal);
             if (rehashIdx >= 0) {
-                collectTable(r[2], (int) r[3], 0, ordinal);
+                collectHeads(r[2], (int) r[3], 0, ordinal);
             }
             ordinal++;
         }
-        Arrays.sort(index, 0, count);
-    }
-
-    private void collectTable(long table, int size, int from, int ordinal) {
-        for (int i = from; i < size; i++) {
-            long e = view.readLong(table + i * 8L);
-            while (e != 0) {
+        // level by level: group the records found last by page, read their headers page after
+        // page, append their chain successors
+        scratch = new long[index.length];
+        pageEnd = new int[pages];
+        int from = 0;
+        while (from < count) {
+            int to = count;
+            groupByPage(from, to);
+            for (int i = from; i < to; i++) {
+                long x = index[i];
+                long e = address(x);
                 long next = reader.readExtent(e);
                 addRefs(e, +1);
                 markShape(e);
-                if (count == index.length) {
-                    index = Arrays.copyOf(index, Math.max(16, count * 2));
+                if (next != 0) {
+                    add(next, (int) (x & dbMask));
                 }
-                index[count++] = (e >>> 3) << dbBits | ordinal;
-                e = next;
+            }
+            from = to;
+        }
+        groupByPage(0, count); // pageEnd now holds each page's range
+        scratch = null;
+    }
+
+    /**
+     * Sorts {@code index[from, to)} by address: a counting sort by page, then a sort within each
+     * page (a few records each), so memory is read in ascending order. Leaves in
+     * {@link #pageEnd} the end of each page's records (absolute positions in {@link #index}).
+     */
+    private void groupByPage(int from, int to) {
+        int[] end = pageEnd;
+        Arrays.fill(end, 0);
+        int shift = dbBits + pageShift - 3;
+        for (int i = from; i < to; i++) {
+            end[(int) (index[i] >>> shift)]++;
+        }
+        int pos = from;
+        for (int p = 0; p < end.length; p++) {
+            int n = end[p];
+            end[p] = pos; // start, for now
+            pos += n;
+        }
+        long[] out = scratch.length >= to ? scratch : new long[to];
+        scratch = out;
+        for (int i = from; i < to; i++) {
+            long x = index[i];
+            out[end[(int) (x >>> shift)]++] = x; // start advances to the end
+        }
+        int start = from;
+        for (int p = 0; p < end.length; p++) {
+            int stop = end[p];
+            if (stop - start > 1) {
+                Arrays.sort(out, start, stop); // an insertion sort for a handful of records
+            }
+            start = stop;
+        }
+        System.arraycopy(out, from, index, from, to - from);
+    }
+
+    /** Adds the chain heads of buckets {@code [from, size)} of a frozen table, read in bulk. */
+    private void collectHeads(long table, int size, int from, int ordinal) {
+        byte[] buf = tableBuffer;
+        int perRead = buf.length / 8;
+        for (int i = from; i < size; i += perRead) {
+            int n = Math.min(perRead, size - i);
+            view.read(table + i * 8L, buf, 0, n * 8);
+            for (int k = 0; k < n; k++) {
+                long e = (long) LONG_LE.get(buf, k * 8);
+                if (e != 0) {
+                    add(e, ordinal);
+                }
             }
         }
+    }
+
+    private void add(long record, int ordinal) {
+        if (count == index.length) {
+            index = Arrays.copyOf(index, Math.max(16, count * 2));
+            if (scratch != null) {
+                scratch = new long[index.length];
+            }
+        }
+        index[count++] = (record >>> 3) << dbBits | ordinal;
     }
 
     /** Records the shape of the pages the record just read by the reader touches. */
@@ -231,13 +314,13 @@ final class AddressOrderedWalk {
         int i = 0;
         while (i < count) {
             int page = (int) (address(index[i]) >>> pageShift);
+            int end = pageEnd[page];
             if (claims != null && shape[page] == SMALL && !CLAIM.compareAndSet(claims, page, FREE, BY_WALK)) {
                 // the keyspace thread serialized this page: skip its records
                 pagesTakenByWriter++;
-                i = endOfPage(i, page);
+                i = end;
                 continue;
             }
-            int end = endOfPage(i, page);
             for (; i < end; i++) {
                 long x = index[i];
                 long e = address(x);
@@ -251,15 +334,6 @@ final class AddressOrderedWalk {
 
     private long address(long x) {
         return (x >>> dbBits) << 3;
-    }
-
-    /** Index of the first record at or after {@code i} that starts beyond {@code page}. */
-    private int endOfPage(int i, int page) {
-        long limit = (long) (page + 1) << pageShift;
-        while (i < count && address(index[i]) < limit) {
-            i++;
-        }
-        return i;
     }
 
     // ------------------------------------------------------------------ keyspace thread
@@ -279,12 +353,8 @@ final class AddressOrderedWalk {
         }
         try {
             writerSide.beginPage(page);
-            long start = (long) page << pageShift;
-            int i = Arrays.binarySearch(index, 0, count, (start >>> 3) << dbBits);
-            if (i < 0) {
-                i = -i - 1;
-            }
-            int end = endOfPage(i, page);
+            int i = page == 0 ? 0 : pageEnd[page - 1];
+            int end = pageEnd[page];
             FrozenRecordReader r = writerReader;
             for (; i < end; i++) {
                 long x = index[i];

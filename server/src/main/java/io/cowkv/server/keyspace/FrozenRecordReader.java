@@ -3,6 +3,10 @@ package io.cowkv.server.keyspace;
 import io.cowkv.server.memory.FrozenView;
 import io.cowkv.server.util.Numbers;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 import static io.cowkv.server.keyspace.EntryLayout.*;
 
 /**
@@ -13,7 +17,12 @@ import static io.cowkv.server.keyspace.EntryLayout.*;
  * keys makes no garbage); the buffers are valid until the next {@link #read}.
  */
 final class FrozenRecordReader {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final FrozenView view;
+    /** The record header, read in one piece (a header never crosses a page: see EntryLayout). */
+    private final byte[] header = new byte[HEADER];
     byte[] key = new byte[64];
     int keyLen;
     byte[] value = new byte[256];
@@ -42,11 +51,11 @@ final class FrozenRecordReader {
             key = new byte[Math.max(keyLen, key.length * 2)];
         }
         view.read(e + HEADER, key, 0, keyLen);
-        if (view.readByte(e + ENCODING) == ENC_INT) {
+        if (header[ENCODING] == ENC_INT) {
             if (value.length < 20) {
                 value = new byte[20];
             }
-            valueLen = Numbers.writeLong(view.readLong(e + VALUE8), value, 0);
+            valueLen = Numbers.writeLong((long) LONG.get(header, VALUE8), value, 0);
         } else {
             if (valueLen > value.length) {
                 value = new byte[Math.max(valueLen, value.length * 2)];
@@ -56,8 +65,8 @@ final class FrozenRecordReader {
                 view.read(va, value, 0, valueLen);
             }
         }
-        expireAt = view.readLong(e + EXPIRE);
-        return view.readLong(e + NEXT);
+        expireAt = (long) LONG.get(header, EXPIRE);
+        return (long) LONG.get(header, NEXT);
     }
 
     /**
@@ -65,12 +74,13 @@ final class FrozenRecordReader {
      * int), {@link #recordEnd} and {@link #externalValue}. Returns the chain successor.
      */
     long readExtent(long e) {
-        keyLen = view.readInt(e + KEY_LEN);
-        boolean isInt = view.readByte(e + ENCODING) == ENC_INT;
-        valueLen = isInt ? 0 : view.readInt(e + VALUE_LEN);
-        boolean inline = view.readByte(e + LAYOUT) == INLINE;
+        view.read(e, header, 0, HEADER);
+        keyLen = (int) INT.get(header, KEY_LEN);
+        boolean isInt = header[ENCODING] == ENC_INT;
+        valueLen = isInt ? 0 : (int) INT.get(header, VALUE_LEN);
+        boolean inline = header[LAYOUT] == INLINE;
         recordEnd = e + HEADER + keyLen + (inline ? valueLen : 0);
-        externalValue = !isInt && !inline && valueLen > 0 ? view.readLong(e + VALUE8) : 0;
-        return view.readLong(e + NEXT);
+        externalValue = !isInt && !inline && valueLen > 0 ? (long) LONG.get(header, VALUE8) : 0;
+        return (long) LONG.get(header, NEXT);
     }
 }

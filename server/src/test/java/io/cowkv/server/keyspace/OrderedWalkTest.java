@@ -104,8 +104,25 @@ class OrderedWalkTest {
                     new String(v, 0, vl, StandardCharsets.ISO_8859_1) + "|" + exp));
         }
         assertThat(byBuckets).isEqualTo(model);
-        Map<String, String> inOrder = walkInOrder(f);
+        List<String> order = new ArrayList<>();
+        Map<String, String> inOrder = new HashMap<>();
+        f.forEachInAddressOrder((db, k, kl, v, vl, exp) -> {
+            String key = db + ":" + new String(k, 0, kl, StandardCharsets.ISO_8859_1);
+            assertThat(inOrder.put(key, new String(v, 0, vl, StandardCharsets.ISO_8859_1) + "|" + exp)).isNull();
+            order.add(key);
+        }, null);
         assertThat(inOrder).isEqualTo(model);
+        // nothing was written: the live records are the frozen ones, visited by increasing address
+        long last = 0;
+        for (String key : order) {
+            int db = Integer.parseInt(key.substring(0, key.indexOf(':')));
+            byte[] k = b(key.substring(key.indexOf(':') + 1));
+            Entry e = ks.db(db).peek(k, 0, k.length);
+            if (e != null) { // null: expired at the freeze, deleted by this look-up
+                assertThat(e.addr).as("address of %s", key).isGreaterThan(last);
+                last = e.addr;
+            }
+        }
         assertThatThrownBy(() -> f.forEach(0, (k, kl, v, vl, exp) -> { }))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> f.forEachInAddressOrder((db, k, kl, v, vl, exp) -> { }, null))
