@@ -198,6 +198,8 @@ public final class CowKvMetrics implements MeterBinder {
                 "bytes", m -> m.sample.persistence.lastWriterSerializedBytes());
         gauge(registry, "cowkv.snapshot.last.writer.queue.peak", "Most bytes serialized by the keyspace thread that waited at once for the snapshot thread in the last save (INFO cowkv_rdb_last_writer_queue_peak)",
                 "bytes", m -> m.sample.persistence.lastWriterQueuePeak());
+        gauge(registry, "cowkv.snapshot.last.writer.queue.full.pages", "Pages the keyspace thread copied in the last save because every block was waiting for the snapshot thread (INFO cowkv_rdb_last_writer_queue_full_pages)",
+                null, m -> m.sample.persistence.lastWriterQueueFullPages());
         gauge(registry, "cowkv.snapshot.keys.processed", "Keys written so far by the running save (INFO current_save_keys_processed)",
                 null, m -> m.sample.persistence.currentSaveKeysProcessed());
         gauge(registry, "cowkv.snapshot.keys.frozen", "Keys in the frozen view the running save writes (INFO current_save_keys_total)",

@@ -29,7 +29,7 @@ public interface PersistenceReport {
                    long currentSaveKeysProcessed, long currentSaveKeysTotal, long changesSinceLastSave,
                    long lastSaveTime, long latestForkUsec, long totalForks, long currentCowHeld,
                    long lastPagesAdopted, long lastWriterSerializedPages, long lastWriterSerializedBytes,
-                   long lastWriterQueuePeak, long lastCowPeakHeld) {
+                   long lastWriterQueuePeak, long lastWriterQueueFullPages, long lastCowPeakHeld) {
 
         /** The Redis fields only; CowKV's own ({@code cowkv_*}) read as 0. */
         public Numbers(long loading, long bgsaveInProgress, long rdbSaves, boolean lastBgsaveOk,
@@ -38,7 +38,7 @@ public interface PersistenceReport {
                        long lastSaveTime, long latestForkUsec, long totalForks) {
             this(loading, bgsaveInProgress, rdbSaves, lastBgsaveOk, lastBgsaveTimeSec, currentBgsaveTimeSec,
                     currentCowSize, rdbLastCowSize, currentSaveKeysProcessed, currentSaveKeysTotal,
-                    changesSinceLastSave, lastSaveTime, latestForkUsec, totalForks, 0, 0, 0, 0, 0, 0);
+                    changesSinceLastSave, lastSaveTime, latestForkUsec, totalForks, 0, 0, 0, 0, 0, 0, 0);
         }
 
         static Numbers of(Map<String, Object> f, long latestForkUsec, long totalForks) {
@@ -51,7 +51,7 @@ public interface PersistenceReport {
                     latestForkUsec, totalForks, num(f, "cowkv_current_cow_held", 0),
                     num(f, "cowkv_rdb_last_pages_adopted", 0), num(f, "cowkv_rdb_last_writer_serialized_pages", 0),
                     num(f, "cowkv_rdb_last_writer_serialized_bytes", 0), num(f, "cowkv_rdb_last_writer_queue_peak", 0),
-                    num(f, "cowkv_rdb_last_cow_peak_held", 0));
+                    num(f, "cowkv_rdb_last_writer_queue_full_pages", 0), num(f, "cowkv_rdb_last_cow_peak_held", 0));
         }
 
         private static long num(Map<String, Object> f, String name, long absent) {

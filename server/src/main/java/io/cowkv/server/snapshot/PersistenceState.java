@@ -60,6 +60,7 @@ public final class PersistenceState implements PersistenceReport {
         m.put("cowkv_rdb_last_writer_serialized_pages", c.writerPages());
         m.put("cowkv_rdb_last_writer_serialized_bytes", c.writerBytes());
         m.put("cowkv_rdb_last_writer_queue_peak", c.writerQueuePeak());
+        m.put("cowkv_rdb_last_writer_queue_full_pages", c.writerQueueFullPages());
         m.put("cowkv_rdb_last_cow_peak_held", c.cowPeakHeld());
         return m;
     }

@@ -311,12 +311,13 @@ public final class SnapshotCoordinator {
      * What the last BGSAVE cost beyond Redis's figures (CowKV's own INFO fields): pages the write
      * barrier took over without a copy (released by the snapshot walk, or serialized by the
      * keyspace thread; the latter also counted apart), the RDB bytes the keyspace thread encoded,
-     * the most bytes that waited at once for the snapshot thread, and the most memory held at once
-     * for the snapshot (frames copied or unmapped and not yet reclaimed).
+     * the most bytes that waited at once for the snapshot thread, the pages it copied instead
+     * because all blocks were waiting, and the most memory held at once for the snapshot (frames
+     * copied or unmapped and not yet reclaimed).
      */
     public record SaveCost(long pagesAdopted, long writerPages, long writerBytes, long writerQueuePeak,
-                           long cowPeakHeld) {
-        public static final SaveCost NONE = new SaveCost(0, 0, 0, 0, 0);
+                           long writerQueueFullPages, long cowPeakHeld) {
+        public static final SaveCost NONE = new SaveCost(0, 0, 0, 0, 0, 0);
     }
 
     // ------------------------------------------------------------------ internals
@@ -388,7 +389,7 @@ public final class SnapshotCoordinator {
         j.view.close();
         SnapshotCounters c = j.view.counters();
         lastCost = new SaveCost(c.adoptedPages(), j.blocks.pages(), j.blocks.bytes(), j.blocks.peakWaitingBytes(),
-                c.heldBytesPeak());
+                j.blocks.declinedPages(), c.heldBytesPeak());
         if (job == j) {
             job = null;
         }

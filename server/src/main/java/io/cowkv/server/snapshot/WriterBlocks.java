@@ -61,6 +61,7 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private volatile long pages;
     private volatile long bytes;
     private volatile long peakWaitingBytes;
+    private volatile long declined;
     private volatile Throwable failure;
 
     WriterBlocks(int pageSize, long frozenAtMillis) {
@@ -83,6 +84,9 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
             if (spare == null && allocated < maxBlocks) {
                 spare = new Block(blockSize);
                 allocated++;
+            }
+            if (spare == null) {
+                declined++; // every block is waiting for the snapshot thread: the page gets copied
             }
         }
         return spare != null;
@@ -169,6 +173,11 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     /** RDB bytes the keyspace thread encoded so far. */
     long bytes() {
         return bytes;
+    }
+
+    /** Pages the keyspace thread could have serialized but copied because no block was free. */
+    long declinedPages() {
+        return declined;
     }
 
     /** The most bytes that waited at once for the snapshot thread. */
