@@ -29,6 +29,13 @@ class CopyOnWriteTest {
             p.sync();
             j.configSet("rdb-key-save-delay", "100");
             assertThat(j.bgsave()).isEqualTo("Background saving started");
+            // Overwrite once the walk writes keys: its index is built then (while it is being built
+            // every write copies), so pages behind the walk are adopted and pages ahead serialized.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (Long.parseLong(Node.info(j, "current_save_keys_processed")) == 0) {
+                assertThat(System.nanoTime()).as("the save starts writing keys").isLessThan(deadline);
+                Thread.sleep(1);
+            }
             long peak = 0;
             while (Node.info(j, "rdb_bgsave_in_progress").equals("1")) {
                 Pipeline w = j.pipelined();
