@@ -122,6 +122,12 @@ run() { # name, then cowkv-load options
   java -jar "$load_jar" "${targets[@]}" --keys "$keys" --value-size "$value_size" \
     --baseline-seconds "$baseline" --out "$out/$name" "$@" "${extra[@]}" | tee "$out/$name.log"
   echo "load after $name: $(uptime)" | tee -a "$out/machine.txt" >&2
+  # INFO persistence after the save: Redis's fields, and CowKV's own cowkv_* fields at the end
+  redis-cli -h 127.0.0.1 -p "$redis_port" INFO persistence | tr -d '\r' >"$out/$name/redis-info-persistence.txt" || true
+  if [ "$redis_only" = 0 ]; then
+    redis-cli -h 127.0.0.1 -p "$cowkv_port" INFO persistence | tr -d '\r' >"$out/$name/cowkv-info-persistence.txt" || true
+    grep -E 'cowkv_|rdb_last_cow_size' "$out/$name/cowkv-info-persistence.txt" >&2 || true
+  fi
   echo "cowkv-load ${targets[*]} --keys $keys --value-size $value_size --baseline-seconds $baseline --out $out/$name $* ${extra[*]}" \
     >"$out/$name/command.txt"
 }

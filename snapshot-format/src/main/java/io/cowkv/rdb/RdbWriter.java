@@ -152,7 +152,7 @@ public final class RdbWriter {
     /** Writes the magic {@code REDIS} and the four-digit version. */
     public void writeHeader() throws IOException {
         expect(State.NEW);
-        writeRaw(String.format("REDIS%04d", opt.version).getBytes(StandardCharsets.US_ASCII));
+        raw(String.format("REDIS%04d", opt.version).getBytes(StandardCharsets.US_ASCII));
         state = State.KEYS;
     }
 
@@ -582,12 +582,12 @@ public final class RdbWriter {
                 writeByte(0xC0 | RdbConstants.ENC_LZF);
                 writeLength(clen);
                 writeLength(len);
-                writeRaw(lzf.buffer(), 0, clen);
+                raw(lzf.buffer(), 0, clen);
                 return;
             }
         }
         writeLength(len);
-        writeRaw(b, off, len);
+        raw(b, off, len);
     }
 
     private void writeByte(int v) throws IOException {
@@ -597,11 +597,24 @@ public final class RdbWriter {
         buf[bufPos++] = (byte) v;
     }
 
-    private void writeRaw(byte[] b) throws IOException {
-        writeRaw(b, 0, b.length);
+    private void raw(byte[] b) throws IOException {
+        raw(b, 0, b.length);
     }
 
-    private void writeRaw(byte[] b, int off, int len) throws IOException {
+    /**
+     * Splices bytes that are already complete RDB records or opcodes (for example key records
+     * encoded by {@link RdbRecordEncoder} on another thread) into the stream, between keys. The bytes
+     * go through the same buffer and CRC-64 as everything else. The caller is responsible for their
+     * validity and for the database they belong to (a SELECTDB inside them changes it for the
+     * records that follow).
+     */
+    public void writeRaw(byte[] b, int off, int len) throws IOException {
+        expect(State.KEYS);
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        raw(b, off, len);
+    }
+
+    private void raw(byte[] b, int off, int len) throws IOException {
         if (len <= buf.length - bufPos) {
             System.arraycopy(b, off, buf, bufPos, len);
             bufPos += len;

@@ -58,13 +58,23 @@ class CommandRepliesTest {
             out.add(c.callString("FLUSHALL"));
             String info = c.callString("INFO", "persistence");
             out.add(info.substring(info.indexOf("rdb_changes_since_last_save:")).split("\r\n")[0]);
+            // Redis's fields, in Redis's order; CowKV appends its own (cowkv_*) after all of them
             List<String> names = new ArrayList<>();
+            boolean ownSeen = false;
+            boolean ownLast = true;
             for (String line : info.split("\r\n")) {
                 if (line.contains(":")) {
-                    names.add(line.substring(0, line.indexOf(':')));
+                    String name = line.substring(0, line.indexOf(':'));
+                    if (name.startsWith("cowkv_")) {
+                        ownSeen = true;
+                    } else {
+                        ownLast &= !ownSeen;
+                        names.add(name);
+                    }
                 }
             }
             out.add(String.join(",", names));
+            out.add("own fields after Redis's: " + ownLast);
         }
         return out;
     }

@@ -1,15 +1,22 @@
 package io.cowkv.server.keyspace;
 
+import io.cowkv.server.memory.SnapshotCounters;
+
 /**
  * A point-in-time view of every database, taken by {@link Keyspace#freeze()} on the keyspace
  * thread and read by one other thread (the snapshot thread) while the keyspace keeps changing.
  *
- * <p>Contract: {@link #forEach} and the size getters may be called from the snapshot thread;
- * {@link #copiedBytes()} from any thread; {@link #close()} only on the keyspace thread, after the
- * reader is done. Until closed the view pins the memory it needs.
+ * <p>Contract: {@link #forEach}, {@link #forEachInAddressOrder} and the size getters may be called
+ * from the snapshot thread; {@link #copiedBytes()} and {@link #counters()} from any thread;
+ * {@link #close()} only on the keyspace thread, after the reader is done. Until closed the view
+ * pins the memory it needs (less and less during {@link #forEachInAddressOrder}, which releases
+ * pages as it goes).
  */
 public interface FrozenKeyspace extends AutoCloseable {
     int databases();
+
+    /** The arena's page size (the unit of copies and of pages serialized by the keyspace thread). */
+    int pageSize();
 
     /** Keys in database {@code db} at the freeze (expired-but-not-yet-deleted keys included). */
     long size(int db);
@@ -17,11 +24,49 @@ public interface FrozenKeyspace extends AutoCloseable {
     /** Keys with an expire time in database {@code db} at the freeze. */
     long expires(int db);
 
-    /** Streams every key of database {@code db} as it was at the freeze. */
+    /**
+     * Streams every key of database {@code db} as it was at the freeze, in bucket order. Not after
+     * {@link #forEachInAddressOrder} (which gives pages up): then it throws
+     * {@link IllegalStateException}.
+     */
     void forEach(int db, FrozenEntryVisitor visitor);
+
+    /**
+     * Streams every key of every database as it was at the freeze, in the order of the records'
+     * addresses, and gives up each page of the view as soon as nothing left to visit needs it, so
+     * that writes to it no longer copy it (see {@code AddressOrderedWalk}). Records of different
+     * databases interleave. Snapshot thread; at most once per view, and the view cannot be walked
+     * again afterwards. Holds {@code 8 * keys} bytes of sorted index on the heap while it runs.
+     *
+     * <p>With a {@code writerSide}, once the index is built a write on the keyspace thread that
+     * would copy a page holding only small records (inline or integer values) may instead hand
+     * that page's frozen records to {@code writerSide} itself and take the page over. Each such
+     * page's records then reach {@code writerSide} (on the keyspace thread) and NOT
+     * {@code visitor}: together the two receive every key exactly once. A per-page claim decides
+     * who serializes a page: the walk claims a page before reading its records, the keyspace
+     * thread claims it before serializing it, and the loser leaves it alone (the keyspace thread
+     * then copies the page as usual).
+     *
+     * @param writerSide receives pages serialized on the keyspace thread, or null for none
+     * @return the number of pages whose records went to {@code writerSide}; when this returns,
+     *     every one of them has been claimed, but the keyspace thread may still be inside
+     *     {@link PageSerializer#endPage} of the last ones (wait for them on the writer side)
+     */
+    long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide);
 
     /** Bytes copied so far because a write touched memory this view still needed (Redis's COW size). */
     long copiedBytes();
+
+    /** What the view has cost so far (copied bytes, adopted pages, held memory); any thread. */
+    SnapshotCounters counters();
+
+    /**
+     * How long the address-order walk took to build its sorted index (phase 1, while every write
+     * still copies), in nanoseconds; 0 before. Any thread.
+     */
+    default long indexNanos() {
+        return 0;
+    }
 
     /** How long the freeze took (Redis's latest_fork_usec counterpart), in nanoseconds. */
     long freezeNanos();
@@ -41,5 +86,39 @@ public interface FrozenKeyspace extends AutoCloseable {
          * {@code expireAt} is absolute ms or {@link Entry#NO_EXPIRE}.
          */
         void string(byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
+    }
+
+    /** Receives the entries of every database in address order, on the reading thread. */
+    interface OrderedVisitor {
+        /**
+         * A string key of database {@code db}; arrays and {@code expireAt} as in
+         * {@link FrozenEntryVisitor#string}: reused buffers, valid only during the call.
+         */
+        void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
+    }
+
+    /**
+     * Takes the frozen records of pages the keyspace thread serializes itself during an
+     * address-order walk (see {@link #forEachInAddressOrder}). Every method runs on the keyspace
+     * thread, inside a write, so none may block or take long: hand the bytes to the snapshot
+     * thread through a non-blocking queue. For one page: {@link #canTakePage()} returned true,
+     * then {@link #beginPage}, the page's records through {@link #string} (in address order,
+     * expired ones included), {@link #endPage()}.
+     */
+    interface PageSerializer extends OrderedVisitor {
+        /** Whether a page could be taken right now (room for its records); false: the page is copied. */
+        boolean canTakePage();
+
+        /** The records of logical page {@code page} follow. */
+        void beginPage(int page);
+
+        /** The page's records are complete: hand them over. */
+        void endPage();
+
+        /**
+         * Serializing a page failed after it was claimed: its records are lost to the dump, which
+         * must therefore fail.
+         */
+        void failed(Throwable t);
     }
 }

@@ -3,8 +3,8 @@ package io.cowkv.server.keyspace;
 import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 import io.cowkv.server.memory.FrozenView;
-
-import static io.cowkv.server.keyspace.EntryLayout.*;
+import io.cowkv.server.memory.SharedPageHandler;
+import io.cowkv.server.memory.SnapshotCounters;
 
 /**
  * All databases of the server, stored in one copy-on-write {@link Arena}.
@@ -108,8 +108,12 @@ public final class Keyspace implements AutoCloseable {
         lru.tick();
     }
 
-    /** Cron: incremental rehashing and shrinking of the dictionaries. */
+    /**
+     * Cron: incremental rehashing and shrinking of the dictionaries; during a snapshot, also
+     * returns to the pool the frames the snapshot no longer needs ({@link Arena#reclaimReleased()}).
+     */
     public void cronResize() {
+        arena.reclaimReleased();
         for (Database db : dbs) {
             db.cronResize(100);
         }
@@ -132,9 +136,11 @@ public final class Keyspace implements AutoCloseable {
             roots[i] = new long[]{d.t0, d.size0, d.t1, d.size1, d.rehashIdx, d.used, d.expires};
         }
         FrozenView view = arena.freeze();
-        long nanos = System.nanoTime() - start;
-        open = new Frozen(view, roots, nanos, clock.millis());
-        return open;
+        Frozen f = new Frozen(view, roots, clock.millis());
+        view.sharedPageHandler(f);
+        f.nanos = System.nanoTime() - start;
+        open = f;
+        return f;
     }
 
     /**
@@ -150,23 +156,40 @@ public final class Keyspace implements AutoCloseable {
         arena.close();
     }
 
-    /** The frozen keyspace: roots copied at freeze time, read through the arena's frozen view. */
-    private final class Frozen implements FrozenKeyspace {
+    /**
+     * The frozen keyspace: roots copied at freeze time, read through the arena's frozen view. It
+     * is also the view's {@link SharedPageHandler}: while an address-order walk with a writer side
+     * is published, the write barrier offers it each shared page before copying it.
+     */
+    private final class Frozen implements FrozenKeyspace, SharedPageHandler {
         private final FrozenView view;
         private final long[][] roots;
-        private final long nanos;
         private final long at;
+        private long nanos;
+        /** The running address-order walk once its index is built (snapshot thread writes, keyspace thread reads). */
+        private volatile AddressOrderedWalk published;
 
-        Frozen(FrozenView view, long[][] roots, long nanos, long at) {
+        Frozen(FrozenView view, long[][] roots, long at) {
             this.view = view;
             this.roots = roots;
-            this.nanos = nanos;
             this.at = at;
+        }
+
+        /** Keyspace thread, from the write barrier. */
+        @Override
+        public boolean preserve(int page) {
+            AddressOrderedWalk w = published;
+            return w != null && w.serializeOnWriter(page);
         }
 
         @Override
         public int databases() {
             return roots.length;
+        }
+
+        @Override
+        public int pageSize() {
+            return view.pageSize();
         }
 
         @Override
@@ -181,6 +204,9 @@ public final class Keyspace implements AutoCloseable {
 
         @Override
         public void forEach(int db, FrozenEntryVisitor v) {
+            if (walked) {
+                throw new IllegalStateException("the view was walked in address order: its pages are given up");
+            }
             long[] r = roots[db];
             int size0 = (int) r[1];
             int rehashIdx = (int) r[4];
@@ -193,35 +219,52 @@ public final class Keyspace implements AutoCloseable {
             }
         }
 
-        private byte[] keyBuf = new byte[64];
-        private byte[] valueBuf = new byte[256];
+        /** Snapshot thread: reused buffers of the bucket-order walk. */
+        private FrozenRecordReader reader;
+        /** Set by the snapshot thread when the address-order walk starts. */
+        private volatile boolean walked;
+        private volatile long indexNanos;
 
         private void walk(long table, int size, int from, FrozenEntryVisitor v) {
+            if (reader == null) {
+                reader = new FrozenRecordReader(view);
+            }
+            FrozenRecordReader r = reader;
             for (int i = from; i < size; i++) {
                 long e = view.readLong(table + i * 8L);
                 while (e != 0) {
-                    int keyLen = view.readInt(e + KEY_LEN);
-                    if (keyLen > keyBuf.length) {
-                        keyBuf = new byte[Math.max(keyLen, keyBuf.length * 2)];
-                    }
-                    view.read(e + HEADER, keyBuf, 0, keyLen);
-                    int valueLen;
-                    if (view.readByte(e + ENCODING) == ENC_INT) {
-                        valueLen = io.cowkv.server.util.Numbers.writeLong(view.readLong(e + VALUE8), valueBuf, 0);
-                    } else {
-                        valueLen = view.readInt(e + VALUE_LEN);
-                        if (valueLen > valueBuf.length) {
-                            valueBuf = new byte[Math.max(valueLen, valueBuf.length * 2)];
-                        }
-                        long va = view.readByte(e + LAYOUT) == INLINE ? e + HEADER + keyLen : view.readLong(e + VALUE8);
-                        if (valueLen > 0) {
-                            view.read(va, valueBuf, 0, valueLen);
-                        }
-                    }
-                    v.string(keyBuf, keyLen, valueBuf, valueLen, view.readLong(e + EXPIRE));
-                    e = view.readLong(e + NEXT);
+                    long next = r.read(e);
+                    v.string(r.key, r.keyLen, r.value, r.valueLen, r.expireAt);
+                    e = next;
                 }
             }
+        }
+
+        @Override
+        public long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide) {
+            if (walked) {
+                throw new IllegalStateException("a view is walked in address order at most once");
+            }
+            walked = true;
+            AddressOrderedWalk walk = new AddressOrderedWalk(view, roots, writerSide);
+            try {
+                return walk.run(visitor, w -> {
+                    indexNanos = walk.indexNanos();
+                    published = w;
+                });
+            } finally {
+                indexNanos = walk.indexNanos();
+            }
+        }
+
+        @Override
+        public long indexNanos() {
+            return indexNanos;
+        }
+
+        @Override
+        public SnapshotCounters counters() {
+            return view.counters();
         }
 
         @Override
@@ -242,6 +285,7 @@ public final class Keyspace implements AutoCloseable {
         @Override
         public void close() {
             if (open == this) {
+                published = null;
                 view.close();
                 open = null;
             }

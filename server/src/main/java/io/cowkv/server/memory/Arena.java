@@ -1,5 +1,7 @@
 package io.cowkv.server.memory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,16 @@ import net.openhft.chronicle.bytes.BytesStore;
  * the page size), and a shared leaf is copied before one of its entries changes. Reads never copy.
  * At most ONE snapshot may be open at a time: {@link #freeze()} throws {@link IllegalStateException}
  * while one is open.
+ *
+ * <h2>Released pages</h2>
+ * The snapshot's reader may release pages it will never read again ({@link FrozenView#release}),
+ * and a {@link SharedPageHandler} may take care of a page's frozen contents itself. The barrier then
+ * ADOPTS a shared frame instead of copying it: it stamps the frame with the current epoch and writes
+ * into it. This is safe because an old-epoch frame mapped at live page P is exactly the frame the
+ * frozen directory maps at P (frames freed during a snapshot are deferred, never reused before they
+ * are released or the view closes), and nobody will read P through the view again. A shared frame
+ * unmapped from a released page goes straight back to the pool, and {@link #reclaimReleased()}
+ * returns deferred frames whose page was released since.
  *
  * <h2>Threads</h2>
  * Confined to one owner thread (the keyspace thread), with the exception of reads of a
@@ -83,8 +95,12 @@ public final class Arena implements AutoCloseable {
     private int framePoolSize;
     /** Epoch at which each frame was handed to the live page table. */
     private int[] frameEpoch = new int[0];
-    /** Frames unmapped from the live table that the open snapshot still needs. */
+    /**
+     * Frames unmapped from the live table (copied away or freed) that the open snapshot still
+     * needs, and the logical page each one backs in the frozen table.
+     */
     private int[] deferred = new int[16];
+    private int[] deferredPage = new int[16];
     private int deferredSize;
 
     // ---- page table (live)
@@ -127,6 +143,7 @@ public final class Arena implements AutoCloseable {
     private long peakUsedBytes;
     private long copiedBytesPeak;
     private long copiedBytesLast;
+    private SnapshotCounters lastCounters = SnapshotCounters.NONE;
     private long lastFreezeNanos;
     private long freezes;
     private boolean closed;
@@ -582,18 +599,57 @@ public final class Arena implements AutoCloseable {
         int li = page & PageReader.LEAF_MASK;
         int f = leaf[li];
         leaf[li] = PageReader.UNMAPPED;
-        releaseFrame(f);
+        releaseFrame(page, f);
     }
 
-    private void releaseFrame(int f) {
-        if (open != null && frameEpoch[f] != epoch) {
-            if (deferredSize == deferred.length) {
-                deferred = Arrays.copyOf(deferred, deferredSize * 2);
-            }
-            deferred[deferredSize++] = f;
+    /** Frame {@code f}, just unmapped from live page {@code page}: to the pool unless the snapshot needs it. */
+    private void releaseFrame(int page, int f) {
+        Snapshot s = open;
+        if (s != null && frameEpoch[f] != epoch && !s.isReleased(page)) {
+            defer(f, page);
         } else {
             framePool[framePoolSize++] = f;
         }
+    }
+
+    /** Keeps shared frame {@code f} (the frozen table maps {@code page} to it) until released or closed. */
+    private void defer(int f, int page) {
+        if (deferredSize == deferred.length) {
+            deferred = Arrays.copyOf(deferred, deferredSize * 2);
+            deferredPage = Arrays.copyOf(deferredPage, deferred.length);
+        }
+        deferred[deferredSize] = f;
+        deferredPage[deferredSize] = page;
+        deferredSize++;
+        open.held(deferredSize);
+    }
+
+    /**
+     * Returns to the pool every frame kept for the open snapshot whose page the snapshot has
+     * released since (see {@link FrozenView#release}), lowering the memory a long save holds.
+     * Owner thread; O(frames held). The keyspace cron calls it. Returns the frames reclaimed.
+     */
+    public int reclaimReleased() {
+        Snapshot s = open;
+        if (s == null || s.released == null) {
+            return 0;
+        }
+        int kept = 0;
+        for (int i = 0; i < deferredSize; i++) {
+            int f = deferred[i];
+            int page = deferredPage[i];
+            if (s.isReleased(page)) {
+                framePool[framePoolSize++] = f;
+            } else {
+                deferred[kept] = f;
+                deferredPage[kept] = page;
+                kept++;
+            }
+        }
+        int reclaimed = deferredSize - kept;
+        deferredSize = kept;
+        s.held(kept);
+        return reclaimed;
     }
 
     /**
@@ -608,16 +664,22 @@ public final class Arena implements AutoCloseable {
         return live.frameAddress(f) + (a & pageMask);
     }
 
+    /**
+     * The barrier's slow path, for a frame the open snapshot shares: adopt it when the snapshot
+     * released the page or the handler preserved it, else copy it to a fresh frame.
+     */
     private int copyOnWrite(int page, int shared) {
+        Snapshot s = open;
+        if (s.isReleased(page) || s.preserve(page)) {
+            frameEpoch[shared] = epoch;
+            s.adopted++;
+            return shared;
+        }
         int[] leaf = writableLeaf(page >>> PageReader.LEAF_SHIFT);
         int f = takeFrame();
         PageReader.MEM.copyMemory(live.frameAddress(shared), live.frameAddress(f), (long) pageSize);
         leaf[page & PageReader.LEAF_MASK] = f;
-        if (deferredSize == deferred.length) {
-            deferred = Arrays.copyOf(deferred, deferredSize * 2);
-        }
-        deferred[deferredSize++] = shared;
-        Snapshot s = open;
+        defer(shared, page);
         long c = s.copied + pageSize;
         s.copied = c;
         if (c > copiedBytesPeak) {
@@ -858,7 +920,8 @@ public final class Arena implements AutoCloseable {
         epoch++;
         int used = (topPage + PageReader.LEAF_MASK) >>> PageReader.LEAF_SHIFT;
         int[][] frozenDir = Arrays.copyOf(dir, Math.min(used, dir.length));
-        Snapshot s = new Snapshot(new PageReader(pageShift, live.chunkShift, frozenDir, chunkBase), epoch, root);
+        Snapshot s = new Snapshot(new PageReader(pageShift, live.chunkShift, frozenDir, chunkBase), epoch, root,
+                topPage);
         open = s;
         freezes++;
         lastFreezeNanos = System.nanoTime() - t0;
@@ -878,22 +941,124 @@ public final class Arena implements AutoCloseable {
             framePool[framePoolSize++] = deferred[i];
         }
         deferredSize = 0;
+        s.held(0);
         copiedBytesLast = s.copied;
+        lastCounters = s.counters();
+        s.handler = null;
         open = null;
     }
 
+    private static final VarHandle RELEASED;
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(Snapshot.class, "released", long[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The open snapshot. Counters are written by the owner only (single writer, volatile so that
+     * INFO and the snapshot thread can read them); the released-page bitset is set by the reader
+     * (and by the owner for pages a handler preserved) with atomic ORs.
+     */
     private final class Snapshot implements FrozenView {
         private final PageReader reader;
         private final int snapshotEpoch;
         private final long root;
+        private final int pages;
         private final Thread owner = Thread.currentThread();
         volatile long copied;
+        volatile long adopted;
+        volatile long preserved;
+        private volatile long heldFrames;
+        private volatile long heldFramesPeak;
+        /** One bit per page in [0, pages): released. Allocated on the first release, published by CAS. */
+        volatile long[] released;
+        /** Owner thread only. */
+        SharedPageHandler handler;
         private volatile boolean viewClosed;
 
-        Snapshot(PageReader reader, int snapshotEpoch, long root) {
+        Snapshot(PageReader reader, int snapshotEpoch, long root, int pages) {
             this.reader = reader;
             this.snapshotEpoch = snapshotEpoch;
             this.root = root;
+            this.pages = pages;
+        }
+
+        /** Owner: the number of frames now held only for this view. */
+        void held(long frames) {
+            heldFrames = frames;
+            if (frames > heldFramesPeak) {
+                heldFramesPeak = frames;
+            }
+        }
+
+        /** Owner: asks the handler to preserve a shared page; on success the page counts as released. */
+        boolean preserve(int page) {
+            SharedPageHandler h = handler;
+            if (h == null || page >= pages) {
+                return false;
+            }
+            boolean ok;
+            try {
+                ok = h.preserve(page);
+            } catch (RuntimeException e) {
+                ok = false; // the handler's contract: it records its own failure
+            }
+            if (ok) {
+                release(page);
+                preserved++;
+            }
+            return ok;
+        }
+
+        @Override
+        public int pages() {
+            return pages;
+        }
+
+        @Override
+        public void release(int page) {
+            if (page < 0 || page >= pages) {
+                throw new IllegalArgumentException("page " + page + " outside [0, " + pages + ")");
+            }
+            long[] bits = released;
+            if (bits == null) {
+                long[] fresh = new long[(pages + 63) >>> 6];
+                bits = (long[]) RELEASED.compareAndExchange(this, (long[]) null, fresh);
+                if (bits == null) {
+                    bits = fresh;
+                }
+            }
+            BITS.getAndBitwiseOrRelease(bits, page >>> 6, 1L << page);
+        }
+
+        @Override
+        public boolean isReleased(int page) {
+            long[] bits = released;
+            if (bits == null || page < 0 || page >= pages) {
+                return false;
+            }
+            return ((long) BITS.getAcquire(bits, page >>> 6) & (1L << page)) != 0;
+        }
+
+        @Override
+        public void sharedPageHandler(SharedPageHandler h) {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("the shared-page handler is set on the arena's owner thread");
+            }
+            if (!viewClosed) {
+                handler = h;
+            }
+        }
+
+        @Override
+        public SnapshotCounters counters() {
+            return new SnapshotCounters(copied, adopted, preserved, heldFrames * reader.pageSize,
+                    heldFramesPeak * reader.pageSize);
         }
 
         @Override
@@ -1029,6 +1194,17 @@ public final class Arena implements AutoCloseable {
         return copiedBytesLast;
     }
 
+    /** The open snapshot's counters so far, or {@link SnapshotCounters#NONE}. */
+    public SnapshotCounters snapshotCountersCurrent() {
+        Snapshot s = open;
+        return s == null ? SnapshotCounters.NONE : s.counters();
+    }
+
+    /** The counters of the last closed snapshot (final values). */
+    public SnapshotCounters snapshotCountersLast() {
+        return lastCounters;
+    }
+
     public boolean snapshotOpen() {
         return open != null;
     }
@@ -1040,7 +1216,7 @@ public final class Arena implements AutoCloseable {
     public ArenaStats stats() {
         return new ArenaStats(pageSize, usedBytes, peakUsedBytes, framesInUse(), deferredSize, framePoolSize,
                 totalFrames(), nativeBytesReserved(), copiedBytesCurrent(), copiedBytesPeak, copiedBytesLast,
-                open != null, lastFreezeNanos, freezes);
+                open != null, lastFreezeNanos, freezes, snapshotCountersCurrent(), lastCounters);
     }
 
     /** Native bytes currently reserved by all arenas of this JVM (leak checks in tests). */

@@ -18,6 +18,9 @@ package io.cowkv.server.memory;
  * @param snapshotOpen whether a frozen view is open
  * @param lastFreezeNanos duration of the last {@link Arena#freeze()}
  * @param freezes number of freezes so far
+ * @param snapshotCurrent the open snapshot's counters (copied, adopted, preserved pages, held
+ *     bytes and their peak), or {@link SnapshotCounters#NONE}
+ * @param snapshotLast the last closed snapshot's counters
  */
 public record ArenaStats(
         int pageSize,
@@ -33,5 +36,7 @@ public record ArenaStats(
         long copiedBytesLast,
         boolean snapshotOpen,
         long lastFreezeNanos,
-        long freezes) {
+        long freezes,
+        SnapshotCounters snapshotCurrent,
+        SnapshotCounters snapshotLast) {
 }

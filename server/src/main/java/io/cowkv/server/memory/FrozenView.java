@@ -14,6 +14,14 @@ package io.cowkv.server.memory;
  * every page touched was mapped at freeze time and throw {@link ArenaAccessException} otherwise;
  * they do not know allocation boundaries (allocator metadata is not frozen). All widths are
  * little-endian.
+ *
+ * <p>Releasing pages: the reader may promise, page by page, never to read a page again
+ * ({@link #release}). From then on the owner's write barrier adopts that page's frame instead of
+ * copying it (nothing is counted in {@link #copiedBytes()}), and a frame that was already copied
+ * away or unmapped returns to the pool at the next {@link Arena#reclaimReleased()}. Reading a
+ * released page afterwards returns unspecified bytes (it never touches memory outside the arena).
+ * A {@link SharedPageHandler} may also take care of pages on the owner's side
+ * ({@link #sharedPageHandler}); such pages count as released.
  */
 public interface FrozenView extends AutoCloseable {
 
@@ -42,6 +50,35 @@ public interface FrozenView extends AutoCloseable {
 
     /** Bytes the write barrier copied so far because this view was open; readable from any thread. */
     long copiedBytes();
+
+    /** This view's cost so far (final once closed); readable from any thread. */
+    SnapshotCounters counters();
+
+    /**
+     * Logical pages the view covers: pages {@code [0, pages())}, i.e. every page that could be
+     * mapped at the freeze. Any thread.
+     */
+    int pages();
+
+    /**
+     * Reader thread: promises that this view will never read logical page {@code page} again.
+     * Call it after the last read of the page: the bit is set with release semantics and the owner
+     * reads it with acquire semantics before it reuses or writes the frame, so every read made
+     * before the call sees freeze-time bytes. Idempotent; cheap (one atomic OR after the first
+     * call, which allocates the bitset of {@code pages()/8} bytes).
+     *
+     * @throws IllegalArgumentException if {@code page} is outside {@code [0, pages())}
+     */
+    void release(int page);
+
+    /** Whether {@code page} was released (by the reader or by a {@link SharedPageHandler}). Any thread. */
+    boolean isReleased(int page);
+
+    /**
+     * Owner thread: installs (or with {@code null} removes) the handler the write barrier asks
+     * before copying a shared, unreleased page. O(1); may be called right after the freeze.
+     */
+    void sharedPageHandler(SharedPageHandler handler);
 
     boolean isClosed();
 

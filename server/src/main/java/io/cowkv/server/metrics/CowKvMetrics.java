@@ -186,6 +186,20 @@ public final class CowKvMetrics implements MeterBinder {
                 "bytes", m -> m.sample.persistence.currentCowSize());
         gauge(registry, "cowkv.snapshot.last.copied", "Page bytes copied by writes during the last save (INFO rdb_last_cow_size)",
                 "bytes", m -> m.sample.persistence.rdbLastCowSize());
+        gauge(registry, "cowkv.snapshot.held", "Memory held now for the running save: frames copied or unmapped and not yet reclaimed (INFO cowkv_current_cow_held)",
+                "bytes", m -> m.sample.persistence.currentCowHeld());
+        gauge(registry, "cowkv.snapshot.last.held.peak", "Most memory held at once for the last save (INFO cowkv_rdb_last_cow_peak_held)",
+                "bytes", m -> m.sample.persistence.lastCowPeakHeld());
+        gauge(registry, "cowkv.snapshot.last.adopted.pages", "Pages the last save let writes take over without a copy (INFO cowkv_rdb_last_pages_adopted)",
+                null, m -> m.sample.persistence.lastPagesAdopted());
+        gauge(registry, "cowkv.snapshot.last.writer.serialized.pages", "Pages the keyspace thread serialized itself during the last save instead of copying them (INFO cowkv_rdb_last_writer_serialized_pages)",
+                null, m -> m.sample.persistence.lastWriterSerializedPages());
+        gauge(registry, "cowkv.snapshot.last.writer.serialized", "RDB bytes the keyspace thread encoded during the last save (INFO cowkv_rdb_last_writer_serialized_bytes)",
+                "bytes", m -> m.sample.persistence.lastWriterSerializedBytes());
+        gauge(registry, "cowkv.snapshot.last.writer.queue.peak", "Most bytes serialized by the keyspace thread that waited at once for the snapshot thread in the last save (INFO cowkv_rdb_last_writer_queue_peak)",
+                "bytes", m -> m.sample.persistence.lastWriterQueuePeak());
+        gauge(registry, "cowkv.snapshot.last.writer.queue.full.pages", "Pages the keyspace thread copied in the last save because every block was waiting for the snapshot thread (INFO cowkv_rdb_last_writer_queue_full_pages)",
+                null, m -> m.sample.persistence.lastWriterQueueFullPages());
         gauge(registry, "cowkv.snapshot.keys.processed", "Keys written so far by the running save (INFO current_save_keys_processed)",
                 null, m -> m.sample.persistence.currentSaveKeysProcessed());
         gauge(registry, "cowkv.snapshot.keys.frozen", "Keys in the frozen view the running save writes (INFO current_save_keys_total)",

@@ -27,7 +27,19 @@ public interface PersistenceReport {
     record Numbers(long loading, long bgsaveInProgress, long rdbSaves, boolean lastBgsaveOk,
                    long lastBgsaveTimeSec, long currentBgsaveTimeSec, long currentCowSize, long rdbLastCowSize,
                    long currentSaveKeysProcessed, long currentSaveKeysTotal, long changesSinceLastSave,
-                   long lastSaveTime, long latestForkUsec, long totalForks) {
+                   long lastSaveTime, long latestForkUsec, long totalForks, long currentCowHeld,
+                   long lastPagesAdopted, long lastWriterSerializedPages, long lastWriterSerializedBytes,
+                   long lastWriterQueuePeak, long lastWriterQueueFullPages, long lastCowPeakHeld) {
+
+        /** The Redis fields only; CowKV's own ({@code cowkv_*}) read as 0. */
+        public Numbers(long loading, long bgsaveInProgress, long rdbSaves, boolean lastBgsaveOk,
+                       long lastBgsaveTimeSec, long currentBgsaveTimeSec, long currentCowSize, long rdbLastCowSize,
+                       long currentSaveKeysProcessed, long currentSaveKeysTotal, long changesSinceLastSave,
+                       long lastSaveTime, long latestForkUsec, long totalForks) {
+            this(loading, bgsaveInProgress, rdbSaves, lastBgsaveOk, lastBgsaveTimeSec, currentBgsaveTimeSec,
+                    currentCowSize, rdbLastCowSize, currentSaveKeysProcessed, currentSaveKeysTotal,
+                    changesSinceLastSave, lastSaveTime, latestForkUsec, totalForks, 0, 0, 0, 0, 0, 0, 0);
+        }
 
         static Numbers of(Map<String, Object> f, long latestForkUsec, long totalForks) {
             return new Numbers(num(f, "loading", 0), num(f, "rdb_bgsave_in_progress", 0), num(f, "rdb_saves", 0),
@@ -36,7 +48,10 @@ public interface PersistenceReport {
                     num(f, "current_cow_size", 0), num(f, "rdb_last_cow_size", 0),
                     num(f, "current_save_keys_processed", 0), num(f, "current_save_keys_total", 0),
                     num(f, "rdb_changes_since_last_save", 0), num(f, "rdb_last_save_time", 0),
-                    latestForkUsec, totalForks);
+                    latestForkUsec, totalForks, num(f, "cowkv_current_cow_held", 0),
+                    num(f, "cowkv_rdb_last_pages_adopted", 0), num(f, "cowkv_rdb_last_writer_serialized_pages", 0),
+                    num(f, "cowkv_rdb_last_writer_serialized_bytes", 0), num(f, "cowkv_rdb_last_writer_queue_peak", 0),
+                    num(f, "cowkv_rdb_last_writer_queue_full_pages", 0), num(f, "cowkv_rdb_last_cow_peak_held", 0));
         }
 
         private static long num(Map<String, Object> f, String name, long absent) {

@@ -1,7 +1,6 @@
 package io.cowkv.server.snapshot;
 
 import io.cowkv.rdb.RdbWriter;
-import io.cowkv.server.keyspace.Entry;
 import io.cowkv.server.keyspace.FrozenKeyspace;
 
 import java.io.BufferedOutputStream;
@@ -16,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The walk -> encode -> write pipeline of one save: streams a {@link FrozenKeyspace} through an
@@ -57,6 +54,15 @@ final class DumpFile {
      * from any thread). Throws {@link CancelledException} when {@code cancel} fires first.
      */
     static Result write(FrozenKeyspace view, Settings s, AtomicLong progress, Cancellation cancel) throws IOException {
+        return write(view, s, progress, cancel, null);
+    }
+
+    /**
+     * As above; {@code blocks}, when not null, lets the keyspace thread serialize pages itself
+     * while this runs (a BGSAVE: see {@link WriterBlocks}). Not for a save on the keyspace thread.
+     */
+    static Result write(FrozenKeyspace view, Settings s, AtomicLong progress, Cancellation cancel,
+                        WriterBlocks blocks) throws IOException {
         Path temp = s.dir().resolve(s.tempName());
         Path target = s.dir().resolve(s.dbfilename());
         FileChannel ch;
@@ -71,7 +77,7 @@ final class DumpFile {
         try {
             Result r;
             try (ch) {
-                r = encode(view, s, ch, progress, cancel);
+                r = encode(view, s, ch, progress, cancel, blocks);
                 if (!s.checksum()) {
                     // rdbchecksum no: Redis stores a zero checksum, which loaders do not verify.
                     ch.write(ByteBuffer.allocate(8), ch.size() - 8);
@@ -110,50 +116,25 @@ final class DumpFile {
     }
 
     private static Result encode(FrozenKeyspace view, Settings s, FileChannel ch, AtomicLong progress,
-                                 Cancellation cancel) throws IOException {
+                                 Cancellation cancel, WriterBlocks blocks) throws IOException {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         RdbWriter w = new RdbWriter(out, RdbWriter.Options.defaults().withCompression(s.compression()));
         w.writeHeader();
         w.writeStandardAux(s.redisVersion(), view.frozenAtMillis() / 1000, s.usedMemory());
-        long frozenAt = view.frozenAtMillis();
-        long[] counts = new long[2]; // saved, skipped
-        long delayNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, s.keyDelayMicros()));
-        for (int db = 0; db < view.databases(); db++) {
-            if (view.size(db) == 0) {
-                continue;
-            }
-            w.selectDb(db);
-            w.resizeDb(view.size(db), view.expires(db));
-            try {
-                view.forEach(db, (key, keyLen, value, valueLen, expireAt) -> {
-                    if (cancel.isCancelled()) {
-                        throw new Abort();
-                    }
-                    if (expireAt != Entry.NO_EXPIRE && expireAt <= frozenAt) {
-                        counts[1]++;
-                    } else {
-                        try {
-                            w.writeStringKey(key, 0, keyLen, value, 0, valueLen,
-                                    expireAt == Entry.NO_EXPIRE ? RdbWriter.NO_EXPIRY : expireAt);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        counts[0]++;
-                    }
-                    progress.setRelease(counts[0] + counts[1]);
-                    if (delayNanos > 0) {
-                        LockSupport.parkNanos(delayNanos);
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            } catch (Abort e) {
-                throw new CancelledException();
-            }
+        long current = DumpStream.writeSizeHints(w, view);
+        DumpStream stream = new DumpStream(w, current, view.frozenAtMillis(), progress, cancel, s.keyDelayMicros(),
+                blocks);
+        try {
+            long writerPages = view.forEachInAddressOrder(stream, blocks);
+            stream.awaitWriterPages(writerPages);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (DumpStream.Abort e) {
+            throw new CancelledException();
         }
         w.finish();
         out.flush();
-        return new Result(counts[0], counts[1], w.bytesWritten());
+        return new Result(stream.saved(), stream.skipped(), w.bytesWritten());
     }
 
     /** The OS's reason for a file error ("Is a directory"), as Redis's strerror. */
@@ -168,12 +149,5 @@ final class DumpFile {
             return "Permission denied";
         }
         return String.valueOf(e.getMessage());
-    }
-
-    /** Unwinds the visitor on cancellation. */
-    private static final class Abort extends RuntimeException {
-        Abort() {
-            super(null, null, false, false);
-        }
     }
 }

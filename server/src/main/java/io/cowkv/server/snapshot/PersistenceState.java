@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * What INFO persistence reports, with every field Redis 7.0 has, in Redis's order, read from the
- * {@link SnapshotCoordinator}. AOF and module forks do not exist in CowKV: their fields show
- * Redis's values for "off". Keyspace thread only.
+ * {@link SnapshotCoordinator}, then CowKV's own snapshot fields ({@code cowkv_*}) at the end. AOF
+ * and module forks do not exist in CowKV: their fields show Redis's values for "off". Keyspace
+ * thread only.
  */
 public final class PersistenceState implements PersistenceReport {
     private final SnapshotCoordinator snapshots;
@@ -52,6 +53,15 @@ public final class PersistenceState implements PersistenceReport {
         m.put("aof_last_cow_size", 0);
         m.put("module_fork_in_progress", 0);
         m.put("module_fork_last_cow_size", 0);
+        // CowKV's own, after every Redis field (see docs/persistence.md)
+        SnapshotCoordinator.SaveCost c = f.lastCost();
+        m.put("cowkv_current_cow_held", f.cowHeld());
+        m.put("cowkv_rdb_last_pages_adopted", c.pagesAdopted());
+        m.put("cowkv_rdb_last_writer_serialized_pages", c.writerPages());
+        m.put("cowkv_rdb_last_writer_serialized_bytes", c.writerBytes());
+        m.put("cowkv_rdb_last_writer_queue_peak", c.writerQueuePeak());
+        m.put("cowkv_rdb_last_writer_queue_full_pages", c.writerQueueFullPages());
+        m.put("cowkv_rdb_last_cow_peak_held", c.cowPeakHeld());
         return m;
     }
 

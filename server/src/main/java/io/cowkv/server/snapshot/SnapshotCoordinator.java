@@ -2,6 +2,7 @@ package io.cowkv.server.snapshot;
 
 import io.cowkv.server.config.ServerConfig;
 import io.cowkv.server.keyspace.FrozenKeyspace;
+import io.cowkv.server.memory.SnapshotCounters;
 import io.cowkv.server.metrics.ServerStats;
 
 import java.io.IOException;
@@ -67,8 +68,10 @@ public final class SnapshotCoordinator {
     private long latestForkUsec;
     private long totalForks;
     private long lastCowSize;
+    private SaveCost lastCost = SaveCost.NONE;
     private long cowSize;
     private long cowPeak;
+    private long cowHeld;
     private long cowSampleMillis;
     private volatile boolean loading;
     private long loadKeysLoaded;
@@ -128,10 +131,12 @@ public final class SnapshotCoordinator {
         latestForkUsec = view.freezeNanos() / 1000;
         totalForks++;
         long id = nextJobId++;
-        Job j = new Job(id, view, now, stats.dirty, settings("temp-" + pid + "-" + id + ".rdb"));
+        Job j = new Job(id, view, now, stats.dirty, settings("temp-" + pid + "-" + id + ".rdb"),
+                new WriterBlocks(view.pageSize(), view.frozenAtMillis()));
         job = j;
         cowSize = 0;
         cowPeak = 0;
+        cowHeld = 0;
         cowSampleMillis = 0;
         try {
             snapshotThreads.execute(() -> runInBackground(j));
@@ -222,6 +227,7 @@ public final class SnapshotCoordinator {
             if (!j.closed) {
                 cowSize = j.view.copiedBytes();
                 cowPeak = Math.max(cowPeak, cowSize);
+                cowHeld = j.view.counters().heldBytes();
                 cowSampleMillis = now;
             }
             return;
@@ -288,7 +294,8 @@ public final class SnapshotCoordinator {
                 j == null || cowSampleMillis == 0 ? 0 : (now - cowSampleMillis) / 1000,
                 total == 0 ? 0.0 : 100.0 * processed / total, processed, total, stats.dirty, j != null,
                 lastSaveSeconds, lastBgsaveOk, lastBgsaveTimeSec, j == null ? -1 : (now - j.startMillis) / 1000,
-                saves, lastCowSize, loadKeysExpired, loadKeysLoaded, latestForkUsec, totalForks);
+                saves, lastCowSize, loadKeysExpired, loadKeysLoaded, latestForkUsec, totalForks,
+                j == null ? 0 : cowHeld, lastCost);
     }
 
     /** The numbers behind INFO persistence, in Redis's order, plus latest_fork_usec and total_forks. */
@@ -296,7 +303,21 @@ public final class SnapshotCoordinator {
                           long keysProcessed, long keysTotal, long changesSinceLastSave, boolean bgsaveInProgress,
                           long lastSaveTime, boolean lastBgsaveOk, long lastBgsaveTimeSec,
                           long currentBgsaveTimeSec, long saves, long lastCowSize, long lastLoadKeysExpired,
-                          long lastLoadKeysLoaded, long latestForkUsec, long totalForks) {
+                          long lastLoadKeysLoaded, long latestForkUsec, long totalForks, long cowHeld,
+                          SaveCost lastCost) {
+    }
+
+    /**
+     * What the last BGSAVE cost beyond Redis's figures (CowKV's own INFO fields): pages the write
+     * barrier took over without a copy (released by the snapshot walk, or serialized by the
+     * keyspace thread; the latter also counted apart), the RDB bytes the keyspace thread encoded,
+     * the most bytes that waited at once for the snapshot thread, the pages it copied instead
+     * because all blocks were waiting, and the most memory held at once for the snapshot (frames
+     * copied or unmapped and not yet reclaimed).
+     */
+    public record SaveCost(long pagesAdopted, long writerPages, long writerBytes, long writerQueuePeak,
+                           long writerQueueFullPages, long cowPeakHeld) {
+        public static final SaveCost NONE = new SaveCost(0, 0, 0, 0, 0, 0);
     }
 
     // ------------------------------------------------------------------ internals
@@ -340,7 +361,7 @@ public final class SnapshotCoordinator {
     /** Snapshot thread: writes the dump, then hands the outcome to the keyspace thread. */
     private void runInBackground(Job j) {
         try {
-            DumpFile.Result r = DumpFile.write(j.view, j.settings, j.processed, j.cancel);
+            DumpFile.Result r = DumpFile.write(j.view, j.settings, j.processed, j.cancel, j.blocks);
             j.result = r;
             log.notice("DB saved on disk");
         } catch (DumpFile.CancelledException e) {
@@ -366,6 +387,9 @@ public final class SnapshotCoordinator {
         j.closed = true;
         long cow = j.view.copiedBytes();
         j.view.close();
+        SnapshotCounters c = j.view.counters();
+        lastCost = new SaveCost(c.adoptedPages(), j.blocks.pages(), j.blocks.bytes(), j.blocks.peakWaitingBytes(),
+                j.blocks.declinedPages(), c.heldBytesPeak());
         if (job == j) {
             job = null;
         }
@@ -374,6 +398,7 @@ public final class SnapshotCoordinator {
         lastBgsaveTimeSec = (now - j.startMillis) / 1000;
         cowSize = 0;
         cowPeak = 0;
+        cowHeld = 0;
         cowSampleMillis = 0;
         if (j.cancelled) {
             log.warning("Background saving terminated: cancelled by " + j.cancelReason);
@@ -384,8 +409,11 @@ public final class SnapshotCoordinator {
             log.notice("Background saving terminated with success");
             DumpFile.Result r = j.result;
             log.notice(String.format(Locale.ROOT,
-                    "BGSAVE done, %d keys saved, %d keys skipped, %d MB of memory used by copy-on-write",
-                    r.keysSaved(), r.keysSkipped(), cow / (1024 * 1024)));
+                    "BGSAVE done, %d keys saved, %d keys skipped, %d MB of memory used by copy-on-write"
+                            + " (%d pages adopted without a copy, %d of them serialized by the keyspace thread;"
+                            + " at most %d MB held at once; index built in %d ms)",
+                    r.keysSaved(), r.keysSkipped(), cow / (1024 * 1024), lastCost.pagesAdopted(),
+                    lastCost.writerPages(), lastCost.cowPeakHeld() / (1024 * 1024), j.view.indexNanos() / 1_000_000));
         } else {
             lastBgsaveOk = false;
             log.warning("Background saving error");
@@ -400,6 +428,8 @@ public final class SnapshotCoordinator {
         final long dirtyAtStart;
         final long keysTotal;
         final DumpFile.Settings settings;
+        /** Pages the keyspace thread serializes itself during this save. */
+        final WriterBlocks blocks;
         /** Written by the snapshot thread, read by INFO. */
         final AtomicLong processed = new AtomicLong();
         final Cancellation cancel = new Cancellation();
@@ -413,8 +443,10 @@ public final class SnapshotCoordinator {
         String cancelReason;
         boolean closed;
 
-        Job(long id, FrozenKeyspace view, long startMillis, long dirtyAtStart, DumpFile.Settings settings) {
+        Job(long id, FrozenKeyspace view, long startMillis, long dirtyAtStart, DumpFile.Settings settings,
+            WriterBlocks blocks) {
             this.id = id;
+            this.blocks = blocks;
             this.view = view;
             this.startMillis = startMillis;
             this.dirtyAtStart = dirtyAtStart;
@@ -459,8 +491,23 @@ public final class SnapshotCoordinator {
         }
 
         @Override
+        public int pageSize() {
+            return 4096;
+        }
+
+        @Override
+        public long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide) {
+            return 0;
+        }
+
+        @Override
         public long copiedBytes() {
             return 0;
+        }
+
+        @Override
+        public SnapshotCounters counters() {
+            return SnapshotCounters.NONE;
         }
 
         @Override

@@ -23,10 +23,13 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterProperty;
 
 /**
- * The arena against a plain model: random allocations, writes of every kind, frees, freezes and
- * closes. Every frozen view must equal the model's copy taken at its freeze while the live side
- * goes on changing; copied bytes must equal the page size times the number of distinct pages that
- * were mapped at freeze and written (before being unmapped) while the view was open.
+ * The arena against a plain model: random allocations, writes of every kind, frees, freezes,
+ * page releases, reclaims and closes, with or without a {@link SharedPageHandler}. Every frozen
+ * view must equal the model's copy taken at its freeze on every page not released, while the live
+ * side goes on changing; copied bytes must equal the page size times the number of distinct pages
+ * that were mapped at freeze, not released (nor preserved by the handler) and written (before
+ * being unmapped) while the view was open; released or preserved pages are adopted, not copied;
+ * frames held for the view are exactly the copied or unmapped pages not yet reclaimed.
  */
 class ArenaModelProperties {
 
@@ -108,8 +111,16 @@ class ArenaModelProperties {
         FrozenView view;
         Map<Long, byte[]> frozen;
         Set<Long> sharedPages;
+        List<Long> frozenPages;
+        Set<Long> released;
+        /** Pages whose frozen frame the arena keeps for the view (copied or unmapped, not reclaimed). */
+        Set<Long> held;
+        boolean handlerOn;
         long expectedCopied;
+        long expectedAdopted;
+        long expectedPreserved;
         long expectedLast;
+        long expectedAdoptedLast;
         int copiedPagesSeen;
         int runsSeen;
 
@@ -125,8 +136,12 @@ class ArenaModelProperties {
                 allocate(op);
             } else if (k < 38) {
                 free(addrs.get(op.a() % addrs.size()));
-            } else if (k < 70) {
+            } else if (k < 63) {
                 write(op);
+            } else if (k < 68) {
+                release(op);
+            } else if (k < 70) {
+                reclaim();
             } else if (k < 78) {
                 freeze();
             } else if (k < 84) {
@@ -139,13 +154,57 @@ class ArenaModelProperties {
         }
 
         void freeze() {
+            freeze(false);
+        }
+
+        void freeze(boolean withHandler) {
             if (view == null) {
                 view = arena.freeze();
                 frozen = new HashMap<>();
                 content.forEach((a, b) -> frozen.put(a, b.clone()));
                 sharedPages = new HashSet<>(pageRefs.keySet());
+                frozenPages = new ArrayList<>(pageRefs.keySet());
+                released = new HashSet<>();
+                held = new HashSet<>();
                 expectedCopied = 0;
+                expectedAdopted = 0;
+                expectedPreserved = 0;
+                handlerOn = withHandler || (frozenPages.size() % 2 == 1);
+                if (handlerOn) {
+                    view.sharedPageHandler(this::preserve);
+                }
+                for (long p : frozenPages) {
+                    assertThat(p).isLessThan(view.pages());
+                }
             }
+        }
+
+        /** The handler: preserves every third page; only ever asked about shared, unreleased pages. */
+        boolean preserve(int page) {
+            assertThat(sharedPages).as("asked about a page still shared").contains((long) page);
+            assertThat(released).as("asked about an unreleased page").doesNotContain((long) page);
+            return page % 3 == 0;
+        }
+
+        void release(Op op) {
+            if (view == null || frozenPages.isEmpty()) {
+                return;
+            }
+            long p = op.b() % 4 == 0 ? op.b() % view.pages() : frozenPages.get(op.b() % frozenPages.size());
+            view.release((int) p);
+            released.add(p);
+            assertThat(view.isReleased((int) p)).isTrue();
+        }
+
+        void reclaim() {
+            int n = arena.reclaimReleased();
+            if (view == null) {
+                assertThat(n).isZero();
+                return;
+            }
+            int before = held.size();
+            held.removeIf(released::contains);
+            assertThat(n).isEqualTo(before - held.size());
         }
 
         void allocate(Op op) {
@@ -185,8 +244,8 @@ class ArenaModelProperties {
                 int n = pageRefs.merge(p, -1, Integer::sum);
                 if (n == 0) {
                     pageRefs.remove(p);
-                    if (sharedPages != null) {
-                        sharedPages.remove(p); // unmapped: its frame now belongs to the view only
+                    if (sharedPages != null && sharedPages.remove(p) && !released.contains(p)) {
+                        held.add(p); // unmapped: its frame now belongs to the view only
                     }
                 }
             });
@@ -278,8 +337,17 @@ class ArenaModelProperties {
             }
             forPages(a, len, p -> {
                 if (sharedPages.remove(p)) {
-                    expectedCopied += pageSize;
-                    copiedPagesSeen++;
+                    if (released.contains(p)) {
+                        expectedAdopted++;
+                    } else if (handlerOn && p % 3 == 0) {
+                        expectedAdopted++;
+                        expectedPreserved++;
+                        released.add(p);
+                    } else {
+                        expectedCopied += pageSize;
+                        copiedPagesSeen++;
+                        held.add(p);
+                    }
                 }
             });
         }
@@ -296,6 +364,17 @@ class ArenaModelProperties {
             if (view != null) {
                 assertThat(view.copiedBytes()).as("copied bytes").isEqualTo(expectedCopied);
                 assertThat(arena.copiedBytesCurrent()).isEqualTo(expectedCopied);
+                SnapshotCounters c = view.counters();
+                assertThat(c.adoptedPages()).as("adopted pages").isEqualTo(expectedAdopted);
+                assertThat(c.preservedPages()).as("preserved pages").isEqualTo(expectedPreserved);
+                assertThat(arena.framesHeldForSnapshot()).as("frames held").isEqualTo(held.size());
+                assertThat(c.heldBytes()).isEqualTo((long) held.size() * pageSize);
+                assertThat(c.heldBytesPeak()).isGreaterThanOrEqualTo(c.heldBytes());
+                for (long p : released) {
+                    assertThat(view.isReleased((int) p)).isTrue();
+                }
+            } else {
+                assertThat(arena.framesHeldForSnapshot()).isZero();
             }
             assertThat(arena.copiedBytesLast()).isEqualTo(expectedLast);
             assertThat(arena.framesInUse() - arena.framesHeldForSnapshot()).as("live frames")
@@ -322,6 +401,11 @@ class ArenaModelProperties {
                 return;
             }
             frozen.forEach((a, d) -> {
+                boolean[] touchesReleased = {false};
+                forPages(a, arena.usableSize(d.length), p -> touchesReleased[0] |= released.contains(p));
+                if (touchesReleased[0]) {
+                    return; // the reader promised never to read it again: its frame may be reused
+                }
                 byte[] got = new byte[d.length];
                 view.read(a, got, 0, d.length);
                 assertThat(got).as("frozen content at 0x%x", a).isEqualTo(d);
@@ -345,10 +429,14 @@ class ArenaModelProperties {
             view.close();
             expectedLast = expectedCopied;
             assertThat(arena.copiedBytesLast()).isEqualTo(expectedCopied);
+            assertThat(arena.snapshotCountersLast().adoptedPages()).isEqualTo(expectedAdopted);
+            assertThat(arena.snapshotCountersLast().preservedPages()).isEqualTo(expectedPreserved);
             assertThat(arena.framesHeldForSnapshot()).isZero();
             view = null;
             frozen = null;
             sharedPages = null;
+            released = null;
+            held = null;
         }
 
         void freeAll() {

@@ -314,6 +314,81 @@ class ArenaTest {
     }
 
     @Test
+    void releasedOrPreservedPagesAreAdoptedAndHeldFramesReclaimed() {
+        long[] a = new long[6];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = arena.allocate(4096); // one page each
+            arena.writeLong(a[i], 100 + i);
+        }
+        int[] page = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            page[i] = (int) (a[i] >>> 12);
+        }
+        FrozenView v = arena.freeze();
+        assertThat(v.pages()).isGreaterThan(page[5]);
+        assertThatThrownBy(() -> v.release(v.pages())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(v.isReleased(page[0])).isFalse();
+
+        v.release(page[0]);
+        v.release(page[0]); // idempotent
+        arena.writeLong(a[0], 1);
+        assertThat(v.copiedBytes()).as("a released page is adopted, not copied").isZero();
+        assertThat(v.counters().adoptedPages()).isEqualTo(1);
+        assertThat(arena.framesHeldForSnapshot()).isZero();
+
+        arena.writeLong(a[1], 1);
+        assertThat(v.copiedBytes()).as("an unreleased page is still copied").isEqualTo(4096);
+        assertThat(arena.framesHeldForSnapshot()).isEqualTo(1);
+        assertThat(v.readLong(a[1])).isEqualTo(101);
+        assertThat(arena.reclaimReleased()).isZero();
+        v.release(page[1]);
+        assertThat(arena.reclaimReleased()).as("the copied-away frame goes back once released").isEqualTo(1);
+        assertThat(arena.framesHeldForSnapshot()).isZero();
+        assertThat(v.counters().heldBytesPeak()).isEqualTo(4096);
+
+        arena.free(a[2], 4096);
+        assertThat(arena.framesHeldForSnapshot()).as("unmapped while still needed: held").isEqualTo(1);
+        assertThat(v.readLong(a[2])).isEqualTo(102);
+        v.release(page[3]);
+        arena.free(a[3], 4096);
+        assertThat(arena.framesHeldForSnapshot()).as("unmapped after release: straight to the pool").isEqualTo(1);
+
+        List<Integer> asked = new ArrayList<>();
+        v.sharedPageHandler(p -> {
+            asked.add(p);
+            assertThat(v.readLong((long) p << 12)).as("the handler still reads freeze-time bytes").isEqualTo(104);
+            return p == page[4];
+        });
+        arena.writeLong(a[4], 1);
+        arena.writeLong(a[4] + 8, 2); // no second call: the frame is the live one now
+        assertThat(asked).containsExactly(page[4]);
+        assertThat(v.isReleased(page[4])).as("a preserved page counts as released").isTrue();
+        assertThat(v.counters().preservedPages()).isEqualTo(1);
+        assertThat(v.counters().adoptedPages()).isEqualTo(2);
+        assertThat(v.copiedBytes()).isEqualTo(4096);
+
+        v.sharedPageHandler(p -> {
+            throw new IllegalStateException("a broken handler means: copy");
+        });
+        arena.writeLong(a[5], 1);
+        assertThat(v.copiedBytes()).isEqualTo(8192);
+        assertThat(v.readLong(a[5])).isEqualTo(105);
+        assertThat(arena.readLong(a[5])).isEqualTo(1);
+
+        v.close();
+        SnapshotCounters last = arena.snapshotCountersLast();
+        assertThat(last.copiedBytes()).isEqualTo(8192);
+        assertThat(last.adoptedPages()).isEqualTo(2);
+        assertThat(last.preservedPages()).isEqualTo(1);
+        assertThat(last.heldBytes()).isZero();
+        assertThat(arena.stats().snapshotLast()).isEqualTo(last);
+        for (int i : new int[] {0, 1, 4, 5}) {
+            arena.free(a[i], 4096);
+        }
+        LeakChecks.assertAllFramesFree(arena);
+    }
+
+    @Test
     void closeReleasesNativeMemoryAndIsIdempotent() {
         Arena other = new Arena(ArenaConfig.of(8192, 2, true));
         long a = other.allocate(100_000);

@@ -280,6 +280,65 @@ class SnapshotCoordinatorTest {
     }
 
     @Test
+    void interleavedDatabasesGetASelectdbAtEveryChangeAndLoadBack() throws Exception {
+        Map<String, String> expected = new java.util.TreeMap<>();
+        long ttl = clock.get() + 500_000;
+        for (int i = 0; i < 3000; i++) {
+            int db = (i * 5) % 16;
+            String v = i % 3 == 0 ? Integer.toString(i) : "v" + i + "x".repeat(i % 300);
+            set(db, "k" + i, v, i % 4 == 0 ? ttl + i : 0);
+            expected.put(db + ":k" + i, v + "|" + (i % 4 == 0 ? ttl + i : -1));
+        }
+        assertThat(snapshots.save()).isEqualTo(SnapshotCoordinator.SaveReply.OK);
+        assertThat(Dumps.read(dump())).isEqualTo(expected);
+
+        // size hints first (one SELECTDB + RESIZEDB per database), then a SELECTDB at every change
+        List<String> ops = new ArrayList<>();
+        try (var in = Files.newInputStream(dump())) {
+            io.cowkv.rdb.RdbReader.read(in, new io.cowkv.rdb.RdbVisitor() {
+                long db = -1;
+
+                @Override
+                public void selectDb(long d) {
+                    ops.add("select " + d);
+                    db = d;
+                }
+
+                @Override
+                public void resizeDb(long size, long expires) {
+                    ops.add("resize " + db + " " + size + " " + expires);
+                }
+
+                @Override
+                public void beginKey(io.cowkv.rdb.RdbKeyInfo k) {
+                    assertThat(k.db()).isEqualTo(db);
+                    if (!ops.get(ops.size() - 1).equals("key")) {
+                        ops.add("key");
+                    }
+                }
+            });
+        }
+        for (int db = 0; db < 16; db++) {
+            assertThat(ops.get(2 * db)).isEqualTo("select " + db);
+            assertThat(ops.get(2 * db + 1)).startsWith("resize " + db + " " + keyspace.db(db).size() + " ");
+        }
+        long selects = ops.stream().filter(o -> o.startsWith("select")).count();
+        assertThat(selects).as("databases interleave in address order").isGreaterThan(100);
+        assertThat(ops.stream().filter(o -> o.startsWith("resize")).count()).isEqualTo(16);
+
+        Keyspace loaded = new Keyspace(16, clock::get);
+        try {
+            DumpLoader.Result r = DumpLoader.load(dump(), loaded, clock.get());
+            assertThat(r.keysLoaded()).isEqualTo(3000);
+            for (int db = 0; db < 16; db++) {
+                assertThat(loaded.db(db).size()).isEqualTo(keyspace.db(db).size());
+            }
+        } finally {
+            loaded.close();
+        }
+    }
+
+    @Test
     void checksumOffWritesAZeroChecksum() throws Exception {
         config.set("rdbchecksum", "no", false);
         set(0, "a", "1", 0);
@@ -328,8 +387,29 @@ class SnapshotCoordinatorTest {
         }
 
         @Override
+        public int pageSize() {
+            return v.pageSize();
+        }
+
+        @Override
+        public long forEachInAddressOrder(OrderedVisitor visitor, PageSerializer writerSide) {
+            int[] n = {0};
+            return v.forEachInAddressOrder((db, k, kl, val, vl, exp) -> {
+                if (++n[0] > limit) {
+                    throw new IllegalStateException("simulated failure");
+                }
+                visitor.string(db, k, kl, val, vl, exp);
+            }, writerSide);
+        }
+
+        @Override
         public long copiedBytes() {
             return v.copiedBytes();
+        }
+
+        @Override
+        public io.cowkv.server.memory.SnapshotCounters counters() {
+            return v.counters();
         }
 
         @Override

@@ -1,0 +1,202 @@
+package io.cowkv.server.snapshot;
+
+import io.cowkv.rdb.RdbRecordEncoder;
+import io.cowkv.server.keyspace.Entry;
+import io.cowkv.server.keyspace.FrozenKeyspace;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The keyspace thread's side of a save: pages whose frozen records the keyspace thread serializes
+ * itself instead of copying them (see {@link FrozenKeyspace#forEachInAddressOrder}) are encoded
+ * here as RDB records into blocks, which the snapshot thread splices into the dump.
+ *
+ * <p>One block per page, of {@code pageSize + 64} bytes: a record's RDB encoding (at most 26
+ * bytes of opcodes and lengths plus key and value, even with a SELECTDB before it) is smaller than
+ * its slot in the arena (a 40-byte header plus key and value), so a page's records always fit;
+ * a block grows anyway if some record ever does not. No LZF on this path (valid RDB, just not
+ * compressed). The expired-key rule is the snapshot thread's: a key whose TTL had passed at the
+ * freeze is counted as skipped and not written. A block starts with a SELECTDB for its first
+ * record and has one more wherever the database changes; {@link Block#lastDb} tells the snapshot
+ * thread where the stream is after it.
+ *
+ * <p>Threads and memory: blocks travel keyspace thread -> snapshot thread through one
+ * {@link SpscRing} and come back through another, so at steady state no block is allocated; at
+ * most {@link #MAX_BYTES} of blocks exist (then {@link #canTakePage} says no and the barrier
+ * copies the page). Keyspace-thread methods never block; counters are readable from any thread.
+ */
+final class WriterBlocks implements FrozenKeyspace.PageSerializer {
+    /** Upper bound of the memory in blocks (waiting, being spliced or free). */
+    static final int MAX_BYTES = 16 << 20;
+
+    /** One page's records, encoded. */
+    static final class Block {
+        byte[] buf;
+        int len;
+        int saved;
+        int skipped;
+        /** The database the stream is in after this block, -1 if it selects none (all skipped). */
+        long lastDb;
+
+        Block(int size) {
+            buf = new byte[size];
+        }
+    }
+
+    private final long frozenAt;
+    private final int blockSize;
+    private final int maxBlocks;
+    private final SpscRing<Block> filled;
+    private final SpscRing<Block> free;
+    private final RdbRecordEncoder encoder = new RdbRecordEncoder();
+    private final AtomicLong waitingBytes = new AtomicLong();
+
+    // keyspace thread
+    private Block spare;
+    private Block current;
+    private int allocated;
+
+    // counters: written by the keyspace thread (single writer), read anywhere
+    private volatile long pages;
+    private volatile long bytes;
+    private volatile long peakWaitingBytes;
+    private volatile long declined;
+    private volatile Throwable failure;
+
+    WriterBlocks(int pageSize, long frozenAtMillis) {
+        this.frozenAt = frozenAtMillis;
+        this.blockSize = pageSize + 64;
+        this.maxBlocks = Math.max(4, MAX_BYTES / blockSize);
+        this.filled = new SpscRing<>(maxBlocks);
+        this.free = new SpscRing<>(maxBlocks);
+    }
+
+    // ------------------------------------------------------------------ keyspace thread
+
+    @Override
+    public boolean canTakePage() {
+        if (failure != null) {
+            return false;
+        }
+        if (spare == null) {
+            spare = free.poll();
+            if (spare == null && allocated < maxBlocks) {
+                spare = new Block(blockSize);
+                allocated++;
+            }
+            if (spare == null) {
+                declined++; // every block is waiting for the snapshot thread: the page gets copied
+            }
+        }
+        return spare != null;
+    }
+
+    @Override
+    public void beginPage(int page) {
+        Block b = spare;
+        spare = null;
+        b.len = 0;
+        b.saved = 0;
+        b.skipped = 0;
+        b.lastDb = -1;
+        current = b;
+    }
+
+    @Override
+    public void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt) {
+        Block b = current;
+        if (expireAt != Entry.NO_EXPIRE && expireAt <= frozenAt) {
+            b.skipped++;
+            return;
+        }
+        int need = RdbRecordEncoder.MAX_SELECTDB_SIZE + RdbRecordEncoder.maxStringRecordSize(keyLen, valueLen);
+        if (b.len + need > b.buf.length) {
+            b.buf = Arrays.copyOf(b.buf, Math.max(b.len + need, b.buf.length * 2));
+        }
+        if (db != b.lastDb) {
+            b.len = RdbRecordEncoder.selectDb(b.buf, b.len, db);
+            b.lastDb = db;
+        }
+        b.len = encoder.stringRecord(b.buf, b.len, key, 0, keyLen, value, 0, valueLen, expireAt);
+        b.saved++;
+    }
+
+    @Override
+    public void endPage() {
+        Block b = current;
+        current = null;
+        long waiting = waitingBytes.addAndGet(b.len);
+        if (waiting > peakWaitingBytes) {
+            peakWaitingBytes = waiting;
+        }
+        pages++;
+        bytes += b.len;
+        if (!filled.offer(b)) {
+            // cannot happen: the ring holds every block there is
+            failed(new IllegalStateException("writer block queue full"));
+        }
+    }
+
+    @Override
+    public void failed(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot thread
+
+    /** The next block to splice, or null. Snapshot thread. */
+    Block poll() {
+        return filled.poll();
+    }
+
+    /** Gives a spliced block back for reuse. Snapshot thread. */
+    void recycle(Block b) {
+        waitingBytes.addAndGet(-b.len);
+        free.offer(b);
+    }
+
+    /** Why serializing a claimed page failed, or null; the dump must fail if set. Any thread. */
+    Throwable failure() {
+        return failure;
+    }
+
+    // ------------------------------------------------------------------ counters, any thread
+
+    /** Pages serialized by the keyspace thread so far. */
+    long pages() {
+        return pages;
+    }
+
+    /** RDB bytes the keyspace thread encoded so far. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Pages the keyspace thread could have serialized but copied because no block was free. */
+    long declinedPages() {
+        return declined;
+    }
+
+    /** The most bytes that waited at once for the snapshot thread. */
+    long peakWaitingBytes() {
+        return peakWaitingBytes;
+    }
+
+    /** Blocks allocated so far (keyspace thread; for leak checks in tests). */
+    int allocatedBlocks() {
+        return allocated;
+    }
+
+    /** Blocks waiting to be spliced (for leak checks in tests). */
+    int waitingBlocks() {
+        return filled.size();
+    }
+
+    /** Blocks back in the free ring (for leak checks in tests). */
+    int freeBlocks() {
+        return free.size() + (spare != null ? 1 : 0);
+    }
+}

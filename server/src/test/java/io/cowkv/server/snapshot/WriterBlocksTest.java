@@ -1,0 +1,120 @@
+package io.cowkv.server.snapshot;
+
+import io.cowkv.rdb.RdbKeyInfo;
+import io.cowkv.rdb.RdbReader;
+import io.cowkv.rdb.RdbVisitor;
+import io.cowkv.rdb.RdbWriter;
+import io.cowkv.server.keyspace.Entry;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The keyspace thread's blocks: valid RDB with its own SELECTDBs, the skip rule, bounded and recycled. */
+class WriterBlocksTest {
+    private static final long FROZEN_AT = 1_800_000_000_000L;
+
+    private static void record(WriterBlocks w, int db, String k, String v, long exp) {
+        byte[] kb = k.getBytes(StandardCharsets.UTF_8);
+        byte[] vb = v.getBytes(StandardCharsets.UTF_8);
+        w.string(db, kb, kb.length, vb, vb.length, exp);
+    }
+
+    @Test
+    void aBlockIsValidRdbThatSelectsItsDatabasesAndSkipsExpiredKeys() throws Exception {
+        WriterBlocks w = new WriterBlocks(4096, FROZEN_AT);
+        assertThat(w.canTakePage()).isTrue();
+        w.beginPage(7);
+        record(w, 3, "a", "x".repeat(500), Entry.NO_EXPIRE);
+        record(w, 3, "b", "12345", FROZEN_AT + 10);
+        record(w, 3, "gone", "old", FROZEN_AT); // expired at the freeze: skipped
+        record(w, 0, "c", "", Entry.NO_EXPIRE);
+        w.endPage();
+        WriterBlocks.Block b = w.poll();
+        assertThat(b.saved).isEqualTo(3);
+        assertThat(b.skipped).isEqualTo(1);
+        assertThat(b.lastDb).isZero();
+        assertThat(w.pages()).isEqualTo(1);
+        assertThat(w.bytes()).isEqualTo(b.len);
+
+        // spliced after keys of database 5, followed by more keys of database 5 (re-selected)
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RdbWriter rw = new RdbWriter(out);
+        rw.writeHeader();
+        rw.selectDb(5);
+        rw.writeStringKey("before".getBytes(), "1".getBytes(), RdbWriter.NO_EXPIRY);
+        rw.writeRaw(b.buf, 0, b.len);
+        rw.selectDb(5);
+        rw.writeStringKey("after".getBytes(), "2".getBytes(), RdbWriter.NO_EXPIRY);
+        rw.finish();
+        List<String> keys = new ArrayList<>();
+        RdbReader.read(new ByteArrayInputStream(out.toByteArray()), new RdbVisitor() {
+            RdbKeyInfo k;
+
+            @Override
+            public void beginKey(RdbKeyInfo info) {
+                k = info;
+            }
+
+            @Override
+            public void stringValue(byte[] v) {
+                keys.add(k.db() + ":" + new String(k.key(), StandardCharsets.UTF_8) + "="
+                        + (v.length > 10 ? v.length + "B" : new String(v, StandardCharsets.UTF_8)) + "|" + k.expireAtMs());
+            }
+        });
+        assertThat(keys).containsExactly("5:before=1|-1", "3:a=500B|-1", "3:b=12345|" + (FROZEN_AT + 10), "0:c=|-1",
+                "5:after=2|-1");
+        w.recycle(b);
+        assertThat(w.waitingBlocks()).isZero();
+    }
+
+    @Test
+    void whenEveryBlockWaitsThePageIsDeclinedUntilOneComesBack() {
+        WriterBlocks w = new WriterBlocks(65536, FROZEN_AT);
+        int max = WriterBlocks.MAX_BYTES / (65536 + 64);
+        for (int i = 0; i < max; i++) {
+            assertThat(w.canTakePage()).isTrue();
+            w.beginPage(i);
+            record(w, 0, "k" + i, "v", Entry.NO_EXPIRE);
+            w.endPage();
+        }
+        assertThat(w.canTakePage()).isFalse();
+        assertThat(w.declinedPages()).isEqualTo(1);
+        assertThat(w.allocatedBlocks()).isEqualTo(max);
+        assertThat(w.peakWaitingBytes()).isEqualTo(w.bytes());
+        WriterBlocks.Block b = w.poll();
+        w.recycle(b);
+        assertThat(w.canTakePage()).isTrue();
+        assertThat(w.allocatedBlocks()).as("reused, not allocated").isEqualTo(max);
+        WriterBlocks.Block x;
+        while ((x = w.poll()) != null) {
+            w.recycle(x);
+        }
+        assertThat(w.freeBlocks()).isEqualTo(w.allocatedBlocks());
+    }
+
+    @Test
+    void ringIsFifoAndBounded() {
+        SpscRing<Integer> r = new SpscRing<>(5);
+        assertThat(r.capacity()).isEqualTo(8);
+        assertThat(r.poll()).isNull();
+        for (int i = 0; i < 8; i++) {
+            assertThat(r.offer(i)).isTrue();
+        }
+        assertThat(r.offer(8)).isFalse();
+        assertThat(r.size()).isEqualTo(8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(r.poll()).isEqualTo(i);
+            assertThat(r.offer(100 + i)).isTrue();
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(r.poll()).isEqualTo(100 + i);
+        }
+        assertThat(r.poll()).isNull();
+    }
+}
