@@ -40,13 +40,14 @@ public final class Dispatcher {
     /** Most commands {@link #prefetch} looks at per call. */
     public static final int PREFETCH_MAX = 64;
     private final long[] heads = new long[PREFETCH_MAX];
+    private final long[] seconds = new long[PREFETCH_MAX];
     /** Consumes the warm-up loads so the JIT keeps them; never read for anything else. */
     private long prefetchSink;
 
     /**
      * Warms the CPU caches for the first key of each of {@code cmds[0, n)} (a pipelined read batch
      * about to be dispatched in order in session {@code s}'s database): first every key's bucket
-     * slot address, then every slot, then every bucket's first record. Before that it moves the
+     * slot address (both tables' while a rehash runs), then every slot, then every bucket's first record. Before that it moves the
      * batch's share of a running incremental rehash ({@code Database.rehashAhead}: the buckets the
      * look-ups would move one by one, with overlapped loads). Changes no content and replies
      * nothing; commands past
@@ -60,12 +61,15 @@ public final class Dispatcher {
             CommandArgs a = cmds[i];
             CommandSpec spec = a.count() > 1 ? server.commands.lookup(a, 0) : null;
             int k = spec == null ? 0 : spec.firstKey;
-            heads[i] = k > 0 && k < a.count() ? db.slotAddress(a.data(), a.offset(k), a.length(k)) : 0;
-        }
-        for (int i = 0; i < n; i++) {
-            heads[i] = db.readSlot(heads[i]);
+            boolean keyed = k > 0 && k < a.count();
+            heads[i] = keyed ? db.slotAddress(a.data(), a.offset(k), a.length(k)) : 0;
+            seconds[i] = keyed ? db.secondSlotAddress(a.data(), a.offset(k), a.length(k)) : 0;
         }
         long sink = 0;
+        for (int i = 0; i < n; i++) {
+            heads[i] = db.readSlot(heads[i]);
+            sink ^= db.readSlot(seconds[i]);
+        }
         for (int i = 0; i < n; i++) {
             sink ^= db.touchRecord(heads[i]);
         }

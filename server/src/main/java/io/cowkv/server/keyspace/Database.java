@@ -140,6 +140,19 @@ public final class Database {
         return t0 + idx * 8L;
     }
 
+    /**
+     * Cache warm-up, step 1 for the second table: while a rehash runs, the address of the slot in
+     * table 1 that a look-up of {@code k} also searches (and where an insert of {@code k} links
+     * its record) when its table-0 bucket has not moved yet; 0 otherwise.
+     */
+    public long secondSlotAddress(byte[] k, int off, int len) {
+        if (rehashIdx < 0 || used == 0) {
+            return 0;
+        }
+        long h = Arena.hash(k, off, len);
+        return (int) (h & (size0 - 1)) >= rehashIdx ? t1 + (h & (size1 - 1)) * 8L : 0;
+    }
+
     /** True while an incremental rehash is in progress (tests). */
     boolean rehashing() {
         return rehashIdx >= 0;

@@ -232,10 +232,12 @@ class WriterSerializationTest {
         Map<String, String> walked = new HashMap<>();
         AtomicLong taken = new AtomicLong(-1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean indexBuilt = new java.util.concurrent.atomic.AtomicBoolean();
         Thread walker = new Thread(() -> {
             try {
                 int[] n = {0};
                 taken.set(f.forEachInAddressOrder((db, k, kl, v, vl, exp) -> {
+                    indexBuilt.set(true);
                     walked.put(db + ":" + new String(k, 0, kl, StandardCharsets.ISO_8859_1),
                             new String(v, 0, vl, StandardCharsets.ISO_8859_1) + "|" + exp);
                     if (++n[0] % 100 == 0) {
@@ -247,6 +249,11 @@ class WriterSerializationTest {
             }
         }, "walker");
         walker.start();
+        // Writes before the walk's index is built all copy (nothing can be serialized yet); on a
+        // busy machine they could copy every page, so start writing when the walk visits records.
+        while (!indexBuilt.get() && walker.isAlive()) {
+            Thread.onSpinWait();
+        }
         int round = 0;
         while (walker.isAlive()) {
             for (int j = 0; j < 200; j++) {
