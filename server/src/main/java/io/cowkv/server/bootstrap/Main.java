@@ -13,6 +13,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty's leak detector samples buffer allocations and records a stack trace for each
+        // sampled one: garbage and CPU on the hot path. Off unless asked for with
+        // -Dio.netty.leakDetection.level=... (buffer ownership is tested in ClientConnectionTest).
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v"))) {
             System.out.println("CowKV server v=" + io.cowkv.server.command.server.CowkvVersion.VERSION
                     + " redis-compatible=" + io.cowkv.server.command.server.CowkvVersion.REDIS_COMPATIBLE);
