@@ -47,10 +47,10 @@ public final class Dispatcher {
     /**
      * Warms the CPU caches for the first key of each of {@code cmds[0, n)} (a pipelined read batch
      * about to be dispatched in order in session {@code s}'s database): first every key's bucket
-     * slot address (both tables' while a rehash runs), then every slot, then every bucket's first record. Before that it moves the
-     * batch's share of a running incremental rehash ({@code Database.rehashAhead}: the buckets the
-     * look-ups would move one by one, with overlapped loads). Changes no content and replies
-     * nothing; commands past
+     * slot address (both tables' while a rehash runs), then every slot, then every bucket's first
+     * record. Before that it moves the batch's share of a running incremental rehash
+     * ({@code Database.rehashAhead}: the buckets the look-ups would move one by one, with
+     * overlapped loads). Changes no content and replies nothing; commands past
      * {@link #PREFETCH_MAX}, unknown commands and commands without keys are skipped. Keyspace thread.
      */
     public void prefetch(Session s, CommandArgs[] cmds, int n) {
