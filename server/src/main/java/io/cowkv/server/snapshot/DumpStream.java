@@ -98,7 +98,7 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
         while ((b = blocks.poll()) != null) {
             try {
                 if (b.len > 0) {
-                    w.writeRaw(b.buf, 0, b.len);
+                    w.writeRaw(b.buf, b.off, b.len);
                     currentDb = b.lastDb;
                 }
             } catch (IOException e) {

@@ -4,7 +4,6 @@ import io.cowkv.rdb.RdbRecordEncoder;
 import io.cowkv.server.keyspace.Entry;
 import io.cowkv.server.keyspace.FrozenKeyspace;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,17 +29,21 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     /** Upper bound of the memory in blocks (waiting, being spliced or free). */
     static final int MAX_BYTES = 16 << 20;
 
-    /** One page's records, encoded. */
+    /** One page's records, encoded in {@code buf[off, off + len)}; at most {@code cap} bytes before it grows. */
     static final class Block {
         byte[] buf;
+        int off;
+        int cap;
         int len;
         int saved;
         int skipped;
         /** The database the stream is in after this block, -1 if it selects none (all skipped). */
         long lastDb;
 
-        Block(int size) {
-            buf = new byte[size];
+        Block(byte[] buf, int off, int cap) {
+            this.buf = buf;
+            this.off = off;
+            this.cap = cap;
         }
     }
 
@@ -52,7 +55,17 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private final RdbRecordEncoder encoder = new RdbRecordEncoder();
     private final AtomicLong waitingBytes = new AtomicLong();
 
+    /**
+     * Blocks are carved from slabs of this size rather than allocated one by one: a slab is a
+     * single large array, which G1 places outside the young generation (a humongous object), so
+     * the blocks that stay alive for a whole save are never copied by young collections. A run of
+     * 4 KiB blocks alive during the save made young pauses of up to 30 ms (docs/benchmarks-cow.md).
+     */
+    static final int SLAB_BYTES = 4 << 20;
+
     // keyspace thread
+    private byte[] slab;
+    private int slabUsed;
     private Block spare;
     private Block current;
     private int allocated;
@@ -82,7 +95,7 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
         if (spare == null) {
             spare = free.poll();
             if (spare == null && allocated < maxBlocks) {
-                spare = new Block(blockSize);
+                spare = newBlock();
                 allocated++;
             }
             if (spare == null) {
@@ -90,6 +103,16 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
             }
         }
         return spare != null;
+    }
+
+    private Block newBlock() {
+        if (slab == null || slabUsed + blockSize > slab.length) {
+            slab = new byte[Math.max(SLAB_BYTES, blockSize)];
+            slabUsed = 0;
+        }
+        Block b = new Block(slab, slabUsed, blockSize);
+        slabUsed += blockSize;
+        return b;
     }
 
     @Override
@@ -111,14 +134,21 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
             return;
         }
         int need = RdbRecordEncoder.MAX_SELECTDB_SIZE + RdbRecordEncoder.maxStringRecordSize(keyLen, valueLen);
-        if (b.len + need > b.buf.length) {
-            b.buf = Arrays.copyOf(b.buf, Math.max(b.len + need, b.buf.length * 2));
+        if (b.len + need > b.cap) {
+            // leaves the slab: the block gets an array of its own (never expected, see the class comment)
+            byte[] grown = new byte[Math.max(b.len + need, b.cap * 2)];
+            System.arraycopy(b.buf, b.off, grown, 0, b.len);
+            b.buf = grown;
+            b.off = 0;
+            b.cap = grown.length;
         }
+        int pos = b.off + b.len;
         if (db != b.lastDb) {
-            b.len = RdbRecordEncoder.selectDb(b.buf, b.len, db);
+            pos = RdbRecordEncoder.selectDb(b.buf, pos, db);
             b.lastDb = db;
         }
-        b.len = encoder.stringRecord(b.buf, b.len, key, 0, keyLen, value, 0, valueLen, expireAt);
+        pos = encoder.stringRecord(b.buf, pos, key, 0, keyLen, value, 0, valueLen, expireAt);
+        b.len = pos - b.off;
         b.saved++;
     }
 

@@ -48,7 +48,7 @@ class WriterBlocksTest {
         rw.writeHeader();
         rw.selectDb(5);
         rw.writeStringKey("before".getBytes(), "1".getBytes(), RdbWriter.NO_EXPIRY);
-        rw.writeRaw(b.buf, 0, b.len);
+        rw.writeRaw(b.buf, b.off, b.len);
         rw.selectDb(5);
         rw.writeStringKey("after".getBytes(), "2".getBytes(), RdbWriter.NO_EXPIRY);
         rw.finish();
@@ -96,6 +96,53 @@ class WriterBlocksTest {
             w.recycle(x);
         }
         assertThat(w.freeBlocks()).isEqualTo(w.allocatedBlocks());
+    }
+
+    @Test
+    void blocksShareSlabsWithoutOverlapAndAnOversizedOneMovesOut() throws Exception {
+        WriterBlocks w = new WriterBlocks(4096, FROZEN_AT);
+        List<WriterBlocks.Block> blocks = new ArrayList<>();
+        int n = WriterBlocks.SLAB_BYTES / (4096 + 64) + 3; // crosses into a second slab
+        for (int i = 0; i < n; i++) {
+            assertThat(w.canTakePage()).isTrue();
+            w.beginPage(i);
+            // page 1 outgrows its block: 9 KiB of records in a 4 KiB + 64 block
+            int records = i == 1 ? 3 : 1;
+            for (int r = 0; r < records; r++) {
+                record(w, i % 3, "k" + i + "." + r, (char) ('a' + i % 26) + "v".repeat(i == 1 ? 3000 : 100), Entry.NO_EXPIRE);
+            }
+            w.endPage();
+            blocks.add(w.poll());
+        }
+        assertThat(blocks.get(0).buf).as("carved from one slab").isSameAs(blocks.get(2).buf);
+        assertThat(blocks.get(1).buf).as("the oversized block has its own array").isNotSameAs(blocks.get(0).buf);
+        assertThat(blocks.get(n - 1).buf).as("a second slab").isNotSameAs(blocks.get(0).buf);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RdbWriter rw = new RdbWriter(out);
+        rw.writeHeader();
+        for (WriterBlocks.Block b : blocks) {
+            rw.writeRaw(b.buf, b.off, b.len);
+        }
+        rw.finish();
+        List<String> keys = new ArrayList<>();
+        RdbReader.read(new ByteArrayInputStream(out.toByteArray()), new RdbVisitor() {
+            RdbKeyInfo k;
+
+            @Override
+            public void beginKey(RdbKeyInfo info) {
+                k = info;
+            }
+
+            @Override
+            public void stringValue(byte[] v) {
+                keys.add(k.db() + ":" + new String(k.key(), StandardCharsets.UTF_8) + "=" + (char) v[0] + v.length);
+            }
+        });
+        assertThat(keys).hasSize(n + 2);
+        for (int i = 0; i < n; i++) {
+            int len = i == 1 ? 3001 : 101;
+            assertThat(keys).contains((i % 3) + ":k" + i + ".0=" + (char) ('a' + i % 26) + len);
+        }
     }
 
     @Test
