@@ -47,22 +47,9 @@ public final class RdbRecordEncoder {
 
     private int string(byte[] dst, int pos, byte[] b, int off, int len) {
         if (len <= 11 && RedisNumbers.parseCanonicalLong(b, off, len, tmp)) {
-            long v = tmp[0];
-            if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
-                dst[pos++] = (byte) (0xC0 | RdbConstants.ENC_INT8);
-                dst[pos++] = (byte) v;
-                return pos;
-            } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-                dst[pos++] = (byte) (0xC0 | RdbConstants.ENC_INT16);
-                dst[pos++] = (byte) v;
-                dst[pos++] = (byte) (v >>> 8);
-                return pos;
-            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                dst[pos++] = (byte) (0xC0 | RdbConstants.ENC_INT32);
-                for (int i = 0; i < 4; i++) {
-                    dst[pos++] = (byte) (v >>> (8 * i));
-                }
-                return pos;
+            int end = intString(dst, pos, tmp[0]);
+            if (end >= 0) {
+                return end;
             }
         }
         pos = length(dst, pos, len);
@@ -70,8 +57,39 @@ public final class RdbRecordEncoder {
         return pos + len;
     }
 
-    /** An RDB length, as {@code rdbSaveLen}: 6, 14, 32 or 64 bit form. */
-    private static int length(byte[] dst, int pos, long len) {
+    /** Most bytes {@link #intString} writes. */
+    static final int MAX_INT_STRING_SIZE = 5;
+
+    /**
+     * A string holding the integer {@code v} in RDB's integer encodings ({@code rdbTryIntegerEncoding}:
+     * 8, 16 or 32 bit) at {@code pos}; returns the position after it, or -1 (nothing written) when
+     * {@code v} does not fit in 32 bits. Shared with {@link RdbWriter}.
+     */
+    static int intString(byte[] dst, int pos, long v) {
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            dst[pos++] = (byte) (0xC0 | RdbConstants.ENC_INT8);
+            dst[pos++] = (byte) v;
+            return pos;
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            dst[pos++] = (byte) (0xC0 | RdbConstants.ENC_INT16);
+            dst[pos++] = (byte) v;
+            dst[pos++] = (byte) (v >>> 8);
+            return pos;
+        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            dst[pos++] = (byte) (0xC0 | RdbConstants.ENC_INT32);
+            for (int i = 0; i < 4; i++) {
+                dst[pos++] = (byte) (v >>> (8 * i));
+            }
+            return pos;
+        }
+        return -1;
+    }
+
+    /** Most bytes {@link #length} writes. */
+    static final int MAX_LENGTH_SIZE = 9;
+
+    /** An RDB length, as {@code rdbSaveLen}: 6, 14, 32 or 64 bit form. Shared with {@link RdbWriter}. */
+    static int length(byte[] dst, int pos, long len) {
         if (len < 0) {
             throw new IllegalArgumentException("negative length " + len);
         }

@@ -534,45 +534,17 @@ public final class RdbWriter {
 
     /** Writes an RDB length (6, 14, 32 or 64 bit form, as {@code rdbSaveLen}). */
     void writeLength(long len) throws IOException {
-        if (len < 0) {
-            throw new IllegalArgumentException("negative length " + len);
-        }
-        if (len < (1 << 6)) {
-            writeByte((int) len);
-        } else if (len < (1 << 14)) {
-            writeByte((int) ((len >>> 8) | 0x40));
-            writeByte((int) len);
-        } else if (len <= 0xFFFFFFFFL) {
-            writeByte(RdbConstants.LEN_32BIT);
-            for (int i = 3; i >= 0; i--) {
-                writeByte((int) (len >>> (8 * i)));
-            }
-        } else {
-            writeByte(RdbConstants.LEN_64BIT);
-            for (int i = 7; i >= 0; i--) {
-                writeByte((int) (len >>> (8 * i)));
-            }
-        }
+        room(RdbRecordEncoder.MAX_LENGTH_SIZE);
+        bufPos = RdbRecordEncoder.length(buf, bufPos, len);
     }
 
     /** Writes a string as {@code rdbSaveRawString}: integer encoding, then LZF, then raw. */
     void writeString(byte[] b, int off, int len) throws IOException {
         if (len <= 11 && RedisNumbers.parseCanonicalLong(b, off, len, tmpLong)) {
-            long v = tmpLong[0];
-            if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
-                writeByte(0xC0 | RdbConstants.ENC_INT8);
-                writeByte((int) v);
-                return;
-            } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-                writeByte(0xC0 | RdbConstants.ENC_INT16);
-                writeByte((int) v);
-                writeByte((int) (v >>> 8));
-                return;
-            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                writeByte(0xC0 | RdbConstants.ENC_INT32);
-                for (int i = 0; i < 4; i++) {
-                    writeByte((int) (v >>> (8 * i)));
-                }
+            room(RdbRecordEncoder.MAX_INT_STRING_SIZE);
+            int end = RdbRecordEncoder.intString(buf, bufPos, tmpLong[0]);
+            if (end >= 0) {
+                bufPos = end;
                 return;
             }
         }
@@ -588,6 +560,13 @@ public final class RdbWriter {
         }
         writeLength(len);
         raw(b, off, len);
+    }
+
+    /** Makes room for {@code n} more bytes in the buffer (n is far below its size). */
+    private void room(int n) throws IOException {
+        if (buf.length - bufPos < n) {
+            flushBuffer();
+        }
     }
 
     private void writeByte(int v) throws IOException {
