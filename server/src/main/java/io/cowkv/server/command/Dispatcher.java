@@ -61,9 +61,14 @@ public final class Dispatcher {
             CommandArgs a = cmds[i];
             CommandSpec spec = a.count() > 1 ? server.commands.lookup(a, 0) : null;
             int k = spec == null ? 0 : spec.firstKey;
-            boolean keyed = k > 0 && k < a.count();
-            heads[i] = keyed ? db.slotAddress(a.data(), a.offset(k), a.length(k)) : 0;
-            seconds[i] = keyed ? db.secondSlotAddress(a.data(), a.offset(k), a.length(k)) : 0;
+            if (k > 0 && k < a.count()) {
+                long h = io.cowkv.server.keyspace.Database.keyHash(a.data(), a.offset(k), a.length(k));
+                heads[i] = db.slotAddress(h);
+                seconds[i] = db.secondSlotAddress(h);
+            } else {
+                heads[i] = 0;
+                seconds[i] = 0;
+            }
         }
         long sink = 0;
         for (int i = 0; i < n; i++) {

@@ -117,22 +117,26 @@ public final class Database {
 
     // =============================================================== cache warm-up
 
+    /** The hash of key {@code k[off, off+len)} that {@link #slotAddress} and {@link #secondSlotAddress} take. */
+    public static long keyHash(byte[] k, int off, int len) {
+        return Arena.hash(k, off, len);
+    }
+
     /**
      * Cache warm-up, step 1 of 3 (used for pipelined batches, see {@code Dispatcher.prefetch}): the
-     * arena address of the bucket slot a lookup of {@code k} reads first, or 0 when the database is
-     * empty. Computes only (hash and table choice, no arena access). Step 2 is {@link #readSlot},
-     * step 3 {@link #touchRecord}. A lookup's memory loads depend on each other (slot, then record);
+     * arena address of the bucket slot a lookup of a key with hash {@code h} ({@link #keyHash})
+     * reads first, or 0 when the database is empty. Computes only (no arena access). Step 2 is
+     * {@link #readSlot}, step 3 {@link #touchRecord}. A lookup's memory loads depend on each other (slot, then record);
      * doing each step for all keys of a batch before the next lets the CPU overlap the cache misses
      * of different keys instead of paying them one after another. None of the steps changes
      * anything (no rehash step, no statistics, no expiry); keyspace thread. Best effort: while a
      * rehash runs, a key added since it started may sit in the new table although its old bucket
      * is not yet moved; the warm-up then loads the old bucket, which costs a later cache miss only.
      */
-    public long slotAddress(byte[] k, int off, int len) {
+    public long slotAddress(long h) {
         if (used == 0) {
             return 0;
         }
-        long h = Arena.hash(k, off, len);
         int idx = (int) (h & (size0 - 1));
         if (rehashIdx >= 0 && idx < rehashIdx) {
             return t1 + (h & (size1 - 1)) * 8L;
@@ -142,14 +146,13 @@ public final class Database {
 
     /**
      * Cache warm-up, step 1 for the second table: while a rehash runs, the address of the slot in
-     * table 1 that a look-up of {@code k} also searches (and where an insert of {@code k} links
-     * its record) when its table-0 bucket has not moved yet; 0 otherwise.
+     * table 1 that a look-up of a key with hash {@code h} also searches (and where its insert links
+     * the record) when its table-0 bucket has not moved yet; 0 otherwise.
      */
-    public long secondSlotAddress(byte[] k, int off, int len) {
+    public long secondSlotAddress(long h) {
         if (rehashIdx < 0 || used == 0) {
             return 0;
         }
-        long h = Arena.hash(k, off, len);
         return (int) (h & (size0 - 1)) >= rehashIdx ? t1 + (h & (size1 - 1)) * 8L : 0;
     }
 
