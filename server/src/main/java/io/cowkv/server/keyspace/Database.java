@@ -98,7 +98,8 @@ public final class Database {
                 long prev = 0;
                 long e = arena.readLong(table + idx * 8L);
                 while (e != 0) {
-                    if (arena.readInt(e + KEY_LEN) == len && arena.equalsBytes(e + HEADER, k, off, len)) {
+                    long mk = arena.readLong(e + META); // meta and keyLen in one load
+                    if ((int) (mk >>> 32) == len && arena.equalsBytes(e + keyOffset((int) mk), k, off, len)) {
                         foundPrev = prev;
                         foundTable = t;
                         foundBucket = idx;
@@ -175,7 +176,7 @@ public final class Database {
         if (rec == 0) {
             return 0;
         }
-        return arena.readLong(rec + KEY_LEN) ^ arena.readLong(rec + HEADER);
+        return arena.readLong(rec + META) ^ arena.readLong(rec + EXPIRE); // bytes 8-23: meta, key length, the key's start
     }
 
     /**
@@ -202,8 +203,9 @@ public final class Database {
             // Like Redis with a fork child, skip the LRU write during a snapshot: it would copy the
             // page. Otherwise write only when the second changed (most reads then write nothing).
             int now = lru.now();
-            if (arena.readInt(e + LRU) != now) {
-                arena.writeInt(e + LRU, now);
+            int m = arena.readInt(e + META);
+            if (EntryLayout.lru(m) != now) {
+                arena.writeInt(e + META, withLru(m, now));
             }
         }
         return view.at(e);
@@ -225,7 +227,7 @@ public final class Database {
         if (e == 0) {
             return 0;
         }
-        long at = arena.readLong(e + EXPIRE);
+        long at = expireOf(e);
         if (at != Entry.NO_EXPIRE && at <= clock.millis()) {
             unlinkFound(e);
             stats.expiredKeys++;
@@ -238,47 +240,66 @@ public final class Database {
 
     /** Stores a string value (int-encoded when canonical), replacing any value; clears the TTL unless {@code keepTtl}. */
     public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl) {
-        return setString(k, off, len, v, voff, vlen, keepTtl, Entry.AUTO);
+        return setString(k, off, len, v, voff, vlen, keepTtl, Entry.AUTO, Entry.NO_EXPIRE);
+    }
+
+    /** As {@link #setString(byte[], int, int, byte[], int, int, boolean, int, long)} with no new TTL. */
+    public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl, int mode) {
+        return setString(k, off, len, v, voff, vlen, keepTtl, mode, Entry.NO_EXPIRE);
     }
 
     private final long[] tmp = new long[1];
 
     /**
-     * As above with an explicit encoding choice: {@link Entry#AUTO} (int when the bytes are a
-     * canonical integer, as SET), {@link Entry#NO_INT} (never int, as INCRBYFLOAT results) or
-     * {@link Entry#RAW} (as APPEND and SETRANGE results). Returns the stored entry.
+     * Stores a string value with an explicit encoding choice: {@link Entry#AUTO} (int when the
+     * bytes are a canonical integer, as SET), {@link Entry#NO_INT} (never int, as INCRBYFLOAT
+     * results) or {@link Entry#RAW} (as APPEND and SETRANGE results). The key keeps its TTL when
+     * {@code keepTtl}, else gets {@code expireAt} (absolute ms, or {@link Entry#NO_EXPIRE}); giving
+     * the TTL here rather than by a later {@link #setExpire} saves moving a new record to a larger
+     * allocation. Returns the stored entry.
      */
-    public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl, int mode) {
+    public Entry setString(byte[] k, int off, int len, byte[] v, int voff, int vlen, boolean keepTtl, int mode,
+                           long expireAt) {
         if (mode == Entry.AUTO && vlen <= 20 && Numbers.parseLong(v, voff, vlen, tmp)) {
-            return setLong(k, off, len, tmp[0], keepTtl);
+            return setLong(k, off, len, tmp[0], keepTtl, expireAt);
         }
-        byte enc = mode == Entry.RAW || vlen > EMBSTR_MAX ? ENC_RAW : ENC_EMBSTR;
+        int enc = mode == Entry.RAW || vlen > EMBSTR_MAX ? ENC_RAW : ENC_EMBSTR;
         long old = live(k, off, len);
-        boolean inline = (long) HEADER + len + vlen <= arena.maxSmallSize();
-        if (old != 0 && inline && arena.readByte(old + LAYOUT) == INLINE && arena.readByte(old + ENCODING) != ENC_INT
-                && arena.usableSize(HEADER + len + arena.readInt(old + VALUE_LEN)) == arena.usableSize(HEADER + len + vlen)) {
-            // Same allocation size: overwrite in place (one page touched).
-            arena.writeInt(old + VALUE_LEN, vlen);
-            arena.writeByte(old + ENCODING, enc);
-            arena.write(old + HEADER + len, v, voff, vlen);
-            finishOverwrite(old, keepTtl);
-            return view.at(old);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old);
+        long newExpire = keepTtl ? oldExpire : expireAt;
+        boolean ttl = newExpire != Entry.NO_EXPIRE;
+        if (old != 0) {
+            int om = arena.readInt(old + META);
+            int hdr = keyOffset(om);
+            if (inline(om) && (hasExpire(om) || !ttl) && (long) hdr + len + vlen <= arena.maxSmallSize()) {
+                int oldLen = arena.readInt(old + valueLenOffset(om));
+                if (arena.usableSize(hdr + len + oldLen) == arena.usableSize(hdr + len + vlen)) {
+                    // Same allocation size: overwrite in place (one page touched).
+                    arena.writeInt(old + valueLenOffset(om), vlen);
+                    arena.write(old + hdr + len, v, voff, vlen);
+                    finishOverwrite(old, withEncoding(om, enc), oldExpire, newExpire);
+                    return view.at(old);
+                }
+            }
         }
-        long rec = arena.allocate(HEADER + len + (inline ? vlen : 0));
-        writeHeader(rec, k, off, len, enc, inline ? INLINE : EXTERNAL);
-        arena.writeInt(rec + VALUE_LEN, vlen);
+        boolean inline = (long) headerSize(false, false, ttl) + len + vlen <= arena.maxSmallSize();
+        int m = EntryLayout.meta(STRING, enc, !inline, ttl, lru.now());
+        long rec = arena.allocate(recordSize(m, len, vlen));
+        writeHeader(rec, m, k, off, len, newExpire);
+        arena.writeInt(rec + valueLenOffset(m), vlen);
         if (inline) {
-            arena.writeLong(rec + VALUE8, 0);
             if (vlen > 0) {
-                arena.write(rec + HEADER + len, v, voff, vlen);
+                arena.write(rec + keyOffset(m) + len, v, voff, vlen);
             }
         } else {
             long va = arena.allocate(Math.max(1, vlen));
             arena.write(va, v, voff, vlen);
-            arena.writeLong(rec + VALUE8, va);
+            arena.writeLong(rec + value8Offset(m), va);
         }
-        return place(rec, old, keepTtl);
+        return place(rec, old, oldExpire, newExpire);
     }
+
+    private static final int STRING = ValueType.STRING.ordinal();
 
     /**
      * INCR's fast path: stores {@code v} in place in {@code e} when it is int-encoded, keeping its
@@ -287,62 +308,96 @@ public final class Database {
      */
     public boolean setLongInPlace(Entry e, long v) {
         long rec = e.addr;
-        if (arena.readByte(rec + ENCODING) != ENC_INT) {
+        int m = arena.readInt(rec + META);
+        if (!EntryLayout.isInt(m)) {
             return false;
         }
-        arena.writeLong(rec + VALUE8, v);
-        finishOverwrite(rec, true);
+        arena.writeLong(rec + value8Offset(m), v);
+        long exp = expireOf(rec);
+        finishOverwrite(rec, m, exp, exp);
         return true;
     }
 
-    /** Stores an integer as a string value (Redis's "int" encoding); INCR's fast path writes in place. */
+    /** Stores an integer as a string value (Redis's "int" encoding), keeping the TTL when {@code keepTtl}. */
     public Entry setLong(byte[] k, int off, int len, long v, boolean keepTtl) {
+        return setLong(k, off, len, v, keepTtl, Entry.NO_EXPIRE);
+    }
+
+    /** As above; without {@code keepTtl} the key gets {@code expireAt} (or {@link Entry#NO_EXPIRE}). */
+    public Entry setLong(byte[] k, int off, int len, long v, boolean keepTtl, long expireAt) {
         long old = live(k, off, len);
-        if (old != 0 && arena.readByte(old + ENCODING) == ENC_INT) {
-            arena.writeLong(old + VALUE8, v);
-            finishOverwrite(old, keepTtl);
-            return view.at(old);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old);
+        long newExpire = keepTtl ? oldExpire : expireAt;
+        boolean ttl = newExpire != Entry.NO_EXPIRE;
+        if (old != 0) {
+            int om = arena.readInt(old + META);
+            if (EntryLayout.isInt(om) && (hasExpire(om) || !ttl)) {
+                arena.writeLong(old + value8Offset(om), v);
+                finishOverwrite(old, om, oldExpire, newExpire);
+                return view.at(old);
+            }
         }
-        long rec = arena.allocate(HEADER + len);
-        writeHeader(rec, k, off, len, ENC_INT, INLINE);
-        arena.writeInt(rec + VALUE_LEN, 0);
-        arena.writeLong(rec + VALUE8, v);
-        return place(rec, old, keepTtl);
+        int m = EntryLayout.meta(STRING, ENC_INT, false, ttl, lru.now());
+        long rec = arena.allocate(recordSize(m, len, 0));
+        writeHeader(rec, m, k, off, len, newExpire);
+        arena.writeLong(rec + value8Offset(m), v);
+        return place(rec, old, oldExpire, newExpire);
     }
 
-    private void writeHeader(long rec, byte[] k, int off, int len, byte enc, byte layout) {
-        arena.writeLong(rec + EXPIRE, Entry.NO_EXPIRE);
-        arena.writeInt(rec + KEY_LEN, len);
-        arena.writeByte(rec + TYPE, (byte) ValueType.STRING.ordinal());
-        arena.writeByte(rec + ENCODING, enc);
-        arena.writeByte(rec + LAYOUT, layout);
-        arena.writeByte(rec + LAYOUT + 1, (byte) 0);
-        arena.writeInt(rec + LRU, lru.now());
-        arena.write(rec + HEADER, k, off, len);
+    /** Writes meta, key length, expireAt (when the meta has the field) and the key of a new record. */
+    private void writeHeader(long rec, int m, byte[] k, int off, int len, long expireAt) {
+        arena.writeLong(rec + META, (m & 0xffffffffL) | (long) len << 32);
+        if (hasExpire(m)) {
+            arena.writeLong(rec + EXPIRE, expireAt);
+        }
+        arena.write(rec + keyOffset(m), k, off, len);
     }
 
-    private void finishOverwrite(long rec, boolean keepTtl) {
-        if (!keepTtl && arena.readLong(rec + EXPIRE) != Entry.NO_EXPIRE) {
-            arena.writeLong(rec + EXPIRE, Entry.NO_EXPIRE);
-            expires--;
+    /**
+     * Ends an in-place overwrite of {@code rec}: its meta becomes {@code m} (with a fresh LRU stamp
+     * unless a snapshot is open), its TTL goes from {@code oldExpire} to {@code newExpire} (the
+     * record has the field whenever {@code newExpire} is set).
+     */
+    private void finishOverwrite(long rec, int m, long oldExpire, long newExpire) {
+        if (oldExpire != newExpire) {
+            arena.writeLong(rec + EXPIRE, newExpire);
+            countExpireChange(oldExpire, newExpire);
         }
         if (!arena.snapshotOpen()) {
-            arena.writeInt(rec + LRU, lru.now());
+            m = withLru(m, lru.now());
         }
+        if (m != arena.readInt(rec + META)) {
+            arena.writeInt(rec + META, m);
+        }
+    }
+
+    private void countExpireChange(long oldExpire, long newExpire) {
+        if (oldExpire == Entry.NO_EXPIRE && newExpire != Entry.NO_EXPIRE) {
+            expires++;
+        } else if (oldExpire != Entry.NO_EXPIRE && newExpire == Entry.NO_EXPIRE) {
+            expires--;
+        }
+    }
+
+    /** Absolute expire time of record {@code rec}, or {@link Entry#NO_EXPIRE}. */
+    private long expireOf(long rec) {
+        return hasExpire(arena.readInt(rec + META)) ? arena.readLong(rec + EXPIRE) : Entry.NO_EXPIRE;
+    }
+
+    /** Hash of record {@code rec}'s key. */
+    private long recordHash(long rec) {
+        long mk = arena.readLong(rec + META);
+        return arena.hash(rec + keyOffset((int) mk), (int) (mk >>> 32));
     }
 
     /**
      * Puts a new record in the dictionary: in place of {@code old} (the record just found, whose
-     * chain position find() left in foundPrev/foundTable/foundBucket) or as a new key.
+     * chain position find() left in foundPrev/foundTable/foundBucket) or as a new key. The TTL
+     * went from {@code oldExpire} (of {@code old}) to {@code newExpire} (already in {@code rec}).
      */
-    private Entry place(long rec, long old, boolean keepTtl) {
+    private Entry place(long rec, long old, long oldExpire, long newExpire) {
+        countExpireChange(oldExpire, newExpire);
         if (old != 0) {
-            long oldExpire = arena.readLong(old + EXPIRE);
-            if (keepTtl && oldExpire != Entry.NO_EXPIRE) {
-                arena.writeLong(rec + EXPIRE, oldExpire);
-            } else if (oldExpire != Entry.NO_EXPIRE) {
-                expires--;
-            }
             arena.writeLong(rec + NEXT, arena.readLong(old + NEXT));
             if (foundPrev == 0) {
                 arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, rec);
@@ -363,7 +418,7 @@ public final class Database {
             size0 = INITIAL_SIZE;
         }
         expandIfNeeded();
-        long h = arena.hash(rec + HEADER, arena.readInt(rec + KEY_LEN));
+        long h = recordHash(rec);
         long table = rehashIdx >= 0 ? t1 : t0;
         int size = rehashIdx >= 0 ? size1 : size0;
         long slot = table + (h & (size - 1)) * 8L;
@@ -379,18 +434,13 @@ public final class Database {
     }
 
     private void freeRecord(long rec) {
-        int keyLen = arena.readInt(rec + KEY_LEN);
-        int size = HEADER + keyLen;
-        byte layout = arena.readByte(rec + LAYOUT);
-        int vlen = arena.readInt(rec + VALUE_LEN);
-        if (arena.readByte(rec + ENCODING) != ENC_INT) {
-            if (layout == INLINE) {
-                size += vlen;
-            } else {
-                arena.free(arena.readLong(rec + VALUE8), Math.max(1, vlen));
-            }
+        long mk = arena.readLong(rec + META);
+        int m = (int) mk;
+        int vlen = EntryLayout.isInt(m) ? 0 : arena.readInt(rec + valueLenOffset(m));
+        if (external(m)) {
+            arena.free(arena.readLong(rec + value8Offset(m)), Math.max(1, vlen));
         }
-        arena.free(rec, size);
+        arena.free(rec, recordSize(m, (int) (mk >>> 32), vlen));
     }
 
     /** Removes the record find() just found from its chain and frees it. */
@@ -401,24 +451,61 @@ public final class Database {
         } else {
             arena.writeLong(foundPrev + NEXT, next);
         }
-        if (arena.readLong(rec + EXPIRE) != Entry.NO_EXPIRE) {
+        if (expireOf(rec) != Entry.NO_EXPIRE) {
             expires--;
         }
         freeRecord(rec);
         used--;
     }
 
-    /** Sets (or with {@link Entry#NO_EXPIRE} removes) the absolute expire time of the entry just returned. */
+    /**
+     * Sets (or with {@link Entry#NO_EXPIRE} removes) the absolute expire time of the entry just
+     * returned. A record without the expireAt field moves to a larger allocation that has it;
+     * {@code e} then names the new record.
+     */
     public void setExpire(Entry e, long expireAt) {
-        long cur = arena.readLong(e.addr + EXPIRE);
-        if (cur == Entry.NO_EXPIRE && expireAt != Entry.NO_EXPIRE) {
-            expires++;
-        } else if (cur != Entry.NO_EXPIRE && expireAt == Entry.NO_EXPIRE) {
-            expires--;
+        long rec = e.addr;
+        int m = arena.readInt(rec + META);
+        long cur = hasExpire(m) ? arena.readLong(rec + EXPIRE) : Entry.NO_EXPIRE;
+        if (cur == expireAt) {
+            return;
         }
-        if (cur != expireAt) {
-            arena.writeLong(e.addr + EXPIRE, expireAt);
+        countExpireChange(cur, expireAt);
+        if (hasExpire(m)) {
+            arena.writeLong(rec + EXPIRE, expireAt);
+            return;
         }
+        int keyLen = arena.readInt(rec + KEY_LEN);
+        int vlen = inline(m) ? arena.readInt(rec + valueLenOffset(m)) : 0;
+        int oldSize = recordSize(m, keyLen, vlen);
+        long n = arena.allocate(oldSize + 8);
+        arena.writeLong(n + META, (withExpire(m) & 0xffffffffL) | (long) keyLen << 32);
+        arena.writeLong(n + EXPIRE, expireAt);
+        arena.copy(rec + EXPIRE, n + EXPIRE + 8, oldSize - EXPIRE); // value8/valueLen, key, inline value
+        replaceInChain(rec, n);
+        arena.free(rec, oldSize); // an external value now belongs to n
+        e.at(n);
+    }
+
+    /** Puts record {@code n} in record {@code old}'s place in its bucket chain (found by hashing its key). */
+    private void replaceInChain(long old, long n) {
+        long h = recordHash(old);
+        for (int t = 0; t <= (rehashIdx >= 0 ? 1 : 0); t++) {
+            long table = t == 0 ? t0 : t1;
+            int idx = (int) (h & ((t == 0 ? size0 : size1) - 1));
+            if (t == 0 && idx < rehashIdx) {
+                continue; // bucket already moved to table 1
+            }
+            long prev = 0;
+            for (long e = arena.readLong(table + idx * 8L); e != 0; prev = e, e = arena.readLong(e + NEXT)) {
+                if (e == old) {
+                    arena.writeLong(n + NEXT, arena.readLong(old + NEXT));
+                    arena.writeLong(prev == 0 ? table + idx * 8L : prev + NEXT, n);
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("record " + old + " is not in its bucket chain");
     }
 
     /** Deletes a key; returns true when it existed (and was not expired). */
@@ -455,10 +542,12 @@ public final class Database {
             }
             dst.delete(dk);
         }
-        Entry n = isInt ? dst.setLong(dk, 0, dk.length, iv, false)
-                : dst.setString(dk, 0, dk.length, value, 0, value.length, false,
-                        enc.equals("raw") ? Entry.RAW : Entry.NO_INT);
-        dst.setExpire(n, expireAt);
+        if (isInt) {
+            dst.setLong(dk, 0, dk.length, iv, false, expireAt);
+        } else {
+            dst.setString(dk, 0, dk.length, value, 0, value.length, false,
+                    enc.equals("raw") ? Entry.RAW : Entry.NO_INT, expireAt);
+        }
         return true;
     }
 
@@ -548,7 +637,7 @@ public final class Database {
             }
             while (e != 0) {
                 long next = arena.readLong(e + NEXT);
-                long h = arena.hash(e + HEADER, arena.readInt(e + KEY_LEN));
+                long h = recordHash(e);
                 long slot = t1 + (h & (size1 - 1)) * 8L;
                 arena.writeLong(e + NEXT, arena.readLong(slot));
                 arena.writeLong(slot, e);
@@ -595,11 +684,11 @@ public final class Database {
         }
         long sink = 0;
         for (int i = 0; i < count; i++) {
-            sink ^= arena.readLong(aheadHeads[i] + KEY_LEN);
+            sink ^= arena.readLong(aheadHeads[i] + META);
         }
         for (int i = 0; i < count; i++) {
             long e = aheadHeads[i];
-            long h = arena.hash(e + HEADER, arena.readInt(e + KEY_LEN));
+            long h = recordHash(e);
             sink ^= arena.readLong(t1 + (h & (size1 - 1)) * 8L);
         }
         aheadSink = sink;
@@ -663,7 +752,7 @@ public final class Database {
         long now = clock.millis();
         List<byte[]> out = new ArrayList<>((int) Math.min(used, 1 << 20));
         forEachRecord(rec -> {
-            long at = arena.readLong(rec + EXPIRE);
+            long at = expireOf(rec);
             if (at == Entry.NO_EXPIRE || at > now) {
                 out.add(view.at(rec).key());
             }
@@ -719,7 +808,7 @@ public final class Database {
         long e = arena.readLong((t == 0 ? t0 : t1) + idx * 8L);
         while (e != 0) {
             long next = arena.readLong(e + NEXT);
-            long at = arena.readLong(e + EXPIRE);
+            long at = expireOf(e);
             if (at == Entry.NO_EXPIRE || at > now) {
                 v.key(view.at(e));
             }
@@ -795,7 +884,7 @@ public final class Database {
             long e = arena.readLong(t0 + idx * 8L);
             while (e != 0) {
                 long next = arena.readLong(e + NEXT);
-                long at = arena.readLong(e + EXPIRE);
+                long at = expireOf(e);
                 if (at != Entry.NO_EXPIRE) {
                     out[0]++;
                     if (at <= now) {

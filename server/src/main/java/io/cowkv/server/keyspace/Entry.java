@@ -35,53 +35,65 @@ public final class Entry {
 
     private static final ValueType[] TYPES = ValueType.values();
 
+    private int meta() {
+        return arena.readInt(addr + META);
+    }
+
     public ValueType type() {
-        return TYPES[arena.readByte(addr + TYPE)];
+        return TYPES[EntryLayout.type(meta())];
     }
 
     /** Absolute Unix time in ms, or {@link #NO_EXPIRE}. */
     public long expireAt() {
-        return arena.readLong(addr + EXPIRE);
+        return hasExpire(meta()) ? arena.readLong(addr + EXPIRE) : NO_EXPIRE;
     }
 
     /** True when the string value is held as an integer (Redis's "int" encoding). */
     public boolean isInt() {
-        return arena.readByte(addr + ENCODING) == ENC_INT;
+        return EntryLayout.isInt(meta());
     }
 
     /** The integer of an int-encoded string. */
     public long longValue() {
-        return arena.readLong(addr + VALUE8);
+        return arena.readLong(addr + value8Offset(meta()));
     }
 
     /** Length in bytes of the string value (the decimal length for int-encoded values). */
     public int stringLength() {
-        return isInt() ? Numbers.digits(longValue()) : arena.readInt(addr + VALUE_LEN);
+        int m = meta();
+        return EntryLayout.isInt(m) ? Numbers.digits(longValue()) : arena.readInt(addr + valueLenOffset(m));
+    }
+
+    /** Bytes of a string value that is not int-encoded. */
+    private int valueLength(int m) {
+        return arena.readInt(addr + valueLenOffset(m));
     }
 
     /** Address of the string value's bytes (not for int-encoded values). */
     long valueAddress() {
-        return arena.readByte(addr + LAYOUT) == INLINE
-                ? addr + HEADER + arena.readInt(addr + KEY_LEN)
-                : arena.readLong(addr + VALUE8);
+        int m = meta();
+        return external(m)
+                ? arena.readLong(addr + value8Offset(m))
+                : addr + keyOffset(m) + arena.readInt(addr + KEY_LEN);
     }
 
     /** A copy of the string value's bytes. */
     public byte[] stringBytes() {
-        if (isInt()) {
+        int m = meta();
+        if (EntryLayout.isInt(m)) {
             long v = longValue();
             byte[] b = new byte[Numbers.digits(v)];
             Numbers.writeLong(v, b, 0);
             return b;
         }
-        byte[] b = new byte[arena.readInt(addr + VALUE_LEN)];
+        byte[] b = new byte[valueLength(m)];
         arena.read(valueAddress(), b, 0, b.length);
         return b;
     }
 
     /** Streams the string value's bytes straight from native memory (not for int-encoded values). */
     public void writeString(ByteSink sink) {
-        int len = arena.readInt(addr + VALUE_LEN);
+        int len = valueLength(meta());
         if (len == 0) {
             return;
         }
@@ -106,22 +118,22 @@ public final class Entry {
 
     /** Redis's OBJECT ENCODING name for the value. */
     public String encoding() {
-        switch (arena.readByte(addr + ENCODING)) {
+        switch (EntryLayout.encoding(meta())) {
             case ENC_INT: return "int";
             case ENC_EMBSTR: return "embstr";
             default: return "raw";
         }
     }
 
-    /** Last access time in ms (second resolution), for OBJECT IDLETIME. */
-    public long lastAccess() {
-        return (arena.readInt(addr + LRU) & 0xffffffffL) * 1000;
+    /** Seconds since the last access at Unix time {@code nowMillis} (OBJECT IDLETIME; 24-bit clock, as Redis). */
+    public long idleSeconds(long nowMillis) {
+        return EntryLayout.idleSeconds(LruClock.at(nowMillis), lru(meta()));
     }
 
     /** The key's bytes (a copy). */
     public byte[] key() {
         byte[] k = new byte[arena.readInt(addr + KEY_LEN)];
-        arena.read(addr + HEADER, k, 0, k.length);
+        arena.read(addr + keyOffset(meta()), k, 0, k.length);
         return k;
     }
 }

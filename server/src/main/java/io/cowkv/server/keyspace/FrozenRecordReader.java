@@ -21,8 +21,9 @@ final class FrozenRecordReader {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final FrozenView view;
-    /** The record header, read in one piece (a header never crosses a page: see EntryLayout). */
-    private final byte[] header = new byte[HEADER];
+    /** The record header (see EntryLayout), read in two pieces that stay inside the record. */
+    private final byte[] header = new byte[MAX_HEADER];
+    private int meta;
     byte[] key = new byte[64];
     int keyLen;
     byte[] value = new byte[256];
@@ -46,27 +47,28 @@ final class FrozenRecordReader {
 
     /** Reads the record at {@code e} (key, value, expire time, extent); returns its chain successor. */
     long read(long e) {
-        readExtent(e);
+        long next = readExtent(e);
         if (keyLen > key.length) {
             key = new byte[Math.max(keyLen, key.length * 2)];
         }
-        view.read(e + HEADER, key, 0, keyLen);
-        if (header[ENCODING] == ENC_INT) {
+        int keyOff = keyOffset(meta);
+        view.read(e + keyOff, key, 0, keyLen);
+        if (isInt(meta)) {
             if (value.length < 20) {
                 value = new byte[20];
             }
-            valueLen = Numbers.writeLong((long) LONG.get(header, VALUE8), value, 0);
+            valueLen = Numbers.writeLong((long) LONG.get(header, value8Offset(meta)), value, 0);
         } else {
             if (valueLen > value.length) {
                 value = new byte[Math.max(valueLen, value.length * 2)];
             }
             if (valueLen > 0) {
-                long va = externalValue != 0 ? externalValue : e + HEADER + keyLen;
+                long va = externalValue != 0 ? externalValue : e + keyOff + keyLen;
                 view.read(va, value, 0, valueLen);
             }
         }
-        expireAt = (long) LONG.get(header, EXPIRE);
-        return (long) LONG.get(header, NEXT);
+        expireAt = hasExpire(meta) ? (long) LONG.get(header, EXPIRE) : Entry.NO_EXPIRE;
+        return next;
     }
 
     /**
@@ -74,13 +76,14 @@ final class FrozenRecordReader {
      * int), {@link #recordEnd} and {@link #externalValue}. Returns the chain successor.
      */
     long readExtent(long e) {
-        view.read(e, header, 0, HEADER);
+        view.read(e, header, 0, EXPIRE);
+        meta = (int) INT.get(header, META);
         keyLen = (int) INT.get(header, KEY_LEN);
-        boolean isInt = header[ENCODING] == ENC_INT;
-        valueLen = isInt ? 0 : (int) INT.get(header, VALUE_LEN);
-        boolean inline = header[LAYOUT] == INLINE;
-        recordEnd = e + HEADER + keyLen + (inline ? valueLen : 0);
-        externalValue = !isInt && !inline && valueLen > 0 ? (long) LONG.get(header, VALUE8) : 0;
+        int keyOff = keyOffset(meta);
+        view.read(e + EXPIRE, header, EXPIRE, keyOff - EXPIRE);
+        valueLen = isInt(meta) ? 0 : (int) INT.get(header, valueLenOffset(meta));
+        recordEnd = e + recordSize(meta, keyLen, valueLen);
+        externalValue = external(meta) && valueLen > 0 ? (long) LONG.get(header, value8Offset(meta)) : 0;
         return (long) LONG.get(header, NEXT);
     }
 }

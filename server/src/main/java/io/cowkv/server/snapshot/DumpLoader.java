@@ -155,10 +155,8 @@ public final class DumpLoader {
             RdbKeyInfo k = key;
             long expireAt = k.expireAtMs();
             byte[] kb = k.key();
-            Entry e = db.setString(kb, 0, kb.length, value, 0, value.length, false);
-            if (expireAt >= 0) {
-                db.setExpire(e, expireAt);
-            }
+            db.setString(kb, 0, kb.length, value, 0, value.length, false, Entry.AUTO,
+                    expireAt >= 0 ? expireAt : Entry.NO_EXPIRE);
             loaded++;
         }
 

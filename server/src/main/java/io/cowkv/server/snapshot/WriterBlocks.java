@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * itself instead of copying them (see {@link FrozenKeyspace#forEachInAddressOrder}) are encoded
  * here as RDB records into blocks, which the snapshot thread splices into the dump.
  *
- * <p>One block per page, of {@code pageSize + 64} bytes: a record's RDB encoding (at most 26
- * bytes of opcodes and lengths plus key and value, even with a SELECTDB before it) is smaller than
- * its slot in the arena (a 40-byte header plus key and value), so a page's records always fit;
- * a block grows anyway if some record ever does not. No LZF on this path (valid RDB, just not
+ * <p>One block per page, of {@code pageSize + 64} bytes: a record's RDB encoding (opcodes and
+ * lengths plus key and value) is at most one byte longer than its slot in the arena (a 20- to
+ * 36-byte header plus key and value; the one byte only for an integer with a TTL and a key of 64
+ * bytes or more, so at most 42 records of a 4 KiB page), and a SELECTDB takes 2 bytes, so a page's
+ * records fit; a block grows anyway if some record ever does not. No LZF on this path (valid RDB, just not
  * compressed). The expired-key rule is the snapshot thread's: a key whose TTL had passed at the
  * freeze is counted as skipped and not written. A block starts with a SELECTDB for its first
  * record and has one more wherever the database changes; {@link Block#lastDb} tells the snapshot

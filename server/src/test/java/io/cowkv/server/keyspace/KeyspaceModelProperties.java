@@ -78,9 +78,11 @@ class KeyspaceModelProperties {
             if (op < 45) {
                 String v = randomValue(rnd);
                 boolean keepTtl = rnd.nextBoolean();
-                Entry e = db.setString(b(key), 0, key.length(), b(v), 0, v.length(), keepTtl);
+                // a TTL given with the value (SET EX) makes the record with its expireAt field
+                long ttl = !keepTtl && rnd.nextInt(3) == 0 ? now[0] + 1 + rnd.nextInt(100) : Entry.NO_EXPIRE;
+                Entry e = db.setString(b(key), 0, key.length(), b(v), 0, v.length(), keepTtl, Entry.AUTO, ttl);
                 Val old = m.get(key);
-                long exp = keepTtl && old != null ? old.expireAt : Entry.NO_EXPIRE;
+                long exp = keepTtl ? (old != null ? old.expireAt : Entry.NO_EXPIRE) : ttl;
                 m.put(key, new Val(v, exp));
                 assertThat(new String(e.stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(v);
             } else if (op < 60) {
@@ -128,6 +130,11 @@ class KeyspaceModelProperties {
                 if (e != null) {
                     assertThat(new String(e.stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(v.value);
                     assertThat(e.expireAt()).isEqualTo(v.expireAt);
+                    if (e.isInt() && e.longValue() < Long.MAX_VALUE) { // INCR's in-place path keeps the TTL
+                        long n = e.longValue() + 1;
+                        assertThat(db.setLongInPlace(e, n)).isTrue();
+                        m.put(key, new Val(Long.toString(n), v.expireAt));
+                    }
                 }
             }
         }

@@ -54,6 +54,44 @@ class KeyspaceTest {
     }
 
     @Test
+    void recordsCarryOnlyTheHeaderFieldsTheyUse() {
+        Database db = ks.db(0);
+        set(db, "warm", "up"); // the table and a slab exist from here on
+        long base = ks.arena().usedBytes();
+        String v64 = "v".repeat(64);
+        set(db, "key:123456", v64);
+        assertThat(ks.arena().usedBytes() - base)
+                .as("16-byte fixed part + 4-byte length + 10-byte key + 64-byte value = 94, size class 96")
+                .isEqualTo(96);
+        Entry e = db.lookup(b("key:123456"));
+        db.setExpire(e, now[0] + 5_000);
+        assertThat(ks.arena().usedBytes() - base).as("the first TTL moves the record to one with the field").isEqualTo(104);
+        assertThat(db.lookup(b("key:123456")).expireAt()).isEqualTo(now[0] + 5_000);
+        assertThat(new String(db.lookup(b("key:123456")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo(v64);
+        db.setExpire(db.lookup(b("key:123456")), Entry.NO_EXPIRE);
+        assertThat(db.lookup(b("key:123456")).expireAt()).isEqualTo(Entry.NO_EXPIRE);
+        assertThat(db.expires()).isZero();
+        assertThat(ks.arena().usedBytes() - base).as("PERSIST keeps the field (no move)").isEqualTo(104);
+        db.delete(b("key:123456"));
+        assertThat(ks.arena().usedBytes()).isEqualTo(base);
+
+        db.setLong(b("n"), 0, 1, 7, false);
+        assertThat(ks.arena().usedBytes() - base).as("int: 16 + 8-byte integer + 1-byte key = 25, class 32").isEqualTo(32);
+        db.setLong(b("n"), 0, 1, 8, false, now[0] + 100);
+        assertThat(ks.arena().usedBytes() - base).as("with a TTL given up front: 33, class 40").isEqualTo(40);
+        assertThat(db.lookup(b("n")).expireAt()).isEqualTo(now[0] + 100);
+        assertThat(db.lookup(b("n")).longValue()).isEqualTo(8);
+        assertThat(db.expires()).isEqualTo(1);
+    }
+
+    @Test
+    void idleTimeWrapsWithTheLruClockAsRedisDoes() {
+        assertThat(EntryLayout.idleSeconds(100, 40)).isEqualTo(60);
+        assertThat(EntryLayout.idleSeconds(5, EntryLayout.LRU_MAX - 10)).as("the clock wrapped since").isEqualTo(15);
+        assertThat(LruClock.at((EntryLayout.LRU_MAX + 1L) * 1000 + 3_000)).isEqualTo(3);
+    }
+
+    @Test
     void lazyAndActiveExpiryWithAnInjectedClock() {
         Database db = ks.db(0);
         for (int i = 0; i < 1000; i++) {

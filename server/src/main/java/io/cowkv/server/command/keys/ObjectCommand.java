@@ -71,7 +71,7 @@ public final class ObjectCommand {
             s.reply().error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
             return;
         }
-        s.reply().integer(Math.max(0, (server.keyspace.clock().millis() - e.lastAccess()) / 1000));
+        s.reply().integer(e.idleSeconds(server.keyspace.clock().millis()));
     }
 
     private void freq(Session s, CommandArgs a) {

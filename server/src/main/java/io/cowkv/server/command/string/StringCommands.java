@@ -214,11 +214,8 @@ public final class StringCommands {
             }
             return;
         }
-        Entry e = db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2),
-                (flags & KEEPTTL) != 0);
-        if ((flags & EXPIRE) != 0) {
-            db.setExpire(e, expireAt);
-        }
+        db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2),
+                (flags & KEEPTTL) != 0, Entry.AUTO, (flags & EXPIRE) != 0 ? expireAt : Entry.NO_EXPIRE);
         server.stats.dirty++;
         if ((flags & GET) == 0) {
             r.ok();
@@ -248,8 +245,8 @@ public final class StringCommands {
             return;
         }
         Database db = db(s);
-        Entry e = db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(3), a.length(3), false);
-        db.setExpire(e, now + v * unit);
+        db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(3), a.length(3), false, Entry.AUTO,
+                now + v * unit);
         server.stats.dirty++;
         s.reply().ok();
     }
