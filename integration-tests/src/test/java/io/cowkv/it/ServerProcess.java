@@ -16,18 +16,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A Redis-compatible server running as its own OS process on a free loopback port, with a
- * temporary working directory. Subclasses say how to build the command line.
+ * A Redis-compatible server running as its own OS process on a free (or a given) loopback port,
+ * with a temporary working directory. Subclasses say how to build the command line.
  *
- * <p>Contract: {@link #start} returns only when the server answers {@code PING} with
- * {@code +PONG} (or throws, with the process's output in the message, after a bounded wait);
- * {@link #close} always stops the process ({@code SHUTDOWN NOSAVE}, then {@code destroy},
- * then {@code destroyForcibly}, each wait bounded) and removes the directory. Everything stays
- * on 127.0.0.1.
+ * <p>Contract: {@link #start()} and {@link #start(int)} return only when the server answers
+ * {@code PING} with {@code +PONG} (or throw, with the process's output in the message, after a
+ * bounded wait); {@link #kill} is SIGKILL and waits for the exit, keeping port and directory, so
+ * that {@link #restart} brings the server back on the same port; {@link #close} always stops the
+ * process ({@code SHUTDOWN NOSAVE}, then {@code destroy}, then {@code destroyForcibly}, each wait
+ * bounded) and removes the directory. Everything stays on 127.0.0.1.
  */
 public abstract class ServerProcess implements AutoCloseable {
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #start(int)} waits for a fixed port to be given up by an earlier process. */
+    private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(20);
     private static final int MAX_OUTPUT_CHARS = 64 * 1024;
 
     private final String name;
@@ -60,6 +63,11 @@ public abstract class ServerProcess implements AutoCloseable {
         return dir;
     }
 
+    /** {@code host:port}, as clients and the server's own messages write it. */
+    public final String address() {
+        return HOST + ":" + port;
+    }
+
     /** What the process printed so far (stdout and stderr merged, truncated). */
     public final String output() {
         return output.toString();
@@ -80,13 +88,50 @@ public abstract class ServerProcess implements AutoCloseable {
             } catch (IOException e) {
                 last = e;
                 stopProcess();
-                if (!output().contains("in use")) {
+                if (!portInUse()) {
                     break;
                 }
             }
         }
         deleteDir();
         throw last;
+    }
+
+    /**
+     * Starts the process on {@code fixedPort} and waits until it answers PING. The directory of an
+     * earlier start is kept (a new one is made on the first start). While the port is still held
+     * (by the process this one replaces, say) the start is retried, for at most 20 s; any other
+     * failure is thrown at once. The caller closes this server even when the start fails.
+     */
+    public final ServerProcess start(int fixedPort) throws IOException, InterruptedException {
+        if (dir == null) {
+            dir = Files.createTempDirectory("cowkv-it-" + name + "-");
+        }
+        port = fixedPort;
+        long deadline = System.nanoTime() + PORT_RELEASE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                launchAndWait();
+                return this;
+            } catch (IOException e) {
+                stopProcess();
+                if (!portInUse() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Kills the process (see {@link #kill}) and starts it again on the same port and directory. */
+    public final ServerProcess restart() throws IOException, InterruptedException {
+        kill();
+        return start(port);
+    }
+
+    /** Whether the last launch failed because its port was taken. */
+    private boolean portInUse() {
+        return output().contains("in use");
     }
 
     private void launchAndWait() throws IOException, InterruptedException {
@@ -144,6 +189,23 @@ public abstract class ServerProcess implements AutoCloseable {
     /** Whether the process is still running. */
     public final boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /**
+     * SIGKILL (no shutdown, no save: the way a crash ends it), then waits for the exit. Port and
+     * directory are kept for {@link #restart}. Idempotent.
+     */
+    public final void kill() throws InterruptedException {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        if (pump != null) {
+            pump.join(2000);
+        }
+        process = null;
     }
 
     /** Stops the server (see class contract) and deletes its folder. Idempotent. */
@@ -204,7 +266,7 @@ public abstract class ServerProcess implements AutoCloseable {
     }
 
     /** A loopback port nobody listens on right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(HOST, 0));

@@ -1,9 +1,12 @@
 package io.cowkv.it.client;
 
+import io.cowkv.it.CowKvProcess;
+import io.cowkv.it.ServerProcess;
+
 /** The client library against the packaged CowKV server. */
 class ClientAgainstCowKvTest extends ClientContract {
     @Override
-    FixedPortServer.Kind kind() {
-        return FixedPortServer.Kind.COWKV;
+    ServerProcess newServer() {
+        return new CowKvProcess();
     }
 }

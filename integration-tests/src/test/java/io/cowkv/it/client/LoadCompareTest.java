@@ -3,6 +3,9 @@ package io.cowkv.it.client;
 import io.cowkv.client.RedisClient;
 import io.cowkv.client.load.Main;
 import io.cowkv.client.load.MiniJson;
+import io.cowkv.it.CowKvProcess;
+import io.cowkv.it.RedisProcess;
+import io.cowkv.it.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +45,10 @@ class LoadCompareTest {
     @Test
     @SuppressWarnings("unchecked")
     void smallComparisonScenarioAgainstRedisAndCowKv(@TempDir Path tmp) throws Exception {
-        FixedPortServer.assumeAvailable(FixedPortServer.Kind.REDIS);
-        try (FixedPortServer redis = FixedPortServer.start(FixedPortServer.Kind.REDIS);
-                FixedPortServer cowkv = FixedPortServer.start(FixedPortServer.Kind.COWKV)) {
+        RedisProcess.assumeAvailable();
+        try (RedisProcess redis = RedisProcess.started(); CowKvProcess cowkv = CowKvProcess.started()) {
             long cowkvSavesBefore;
-            for (FixedPortServer s : List.of(redis, cowkv)) {
+            for (ServerProcess s : List.of(redis, cowkv)) {
                 try (RedisClient c = ClientContract.client(s, 2, 1)) {
                     assertThat(ClientContract.get(c.send("CONFIG", "SET", "rdb-key-save-delay", "25")).asString()).isEqualTo("OK");
                 }
@@ -137,20 +139,20 @@ class LoadCompareTest {
 
     @Test
     void cowkvWithoutTheFillFlagNeedsDataAndUnreachableServersAreOneLine() throws Exception {
-        try (FixedPortServer cowkv = FixedPortServer.start(FixedPortServer.Kind.COWKV)) {
+        try (CowKvProcess cowkv = CowKvProcess.started()) {
             Run empty = cowkvLoad("--port", "" + cowkv.port(), "--skip-fill", "--keys", "10", "--baseline-seconds", "0",
                     "--quiet", "--out", Files.createTempDirectory("cowkv-load-it").toString());
             assertThat(empty.code()).isEqualTo(1);
             assertThat(empty.err().strip()).isEqualTo("cowkv-load: the server at 127.0.0.1:" + cowkv.port()
                     + " holds no keys: run without --skip-fill");
         }
-        int port = FixedPortServer.freePort();
+        int port = ServerProcess.freePort();
         Run down = cowkvLoad("--port", "" + port, "--quiet", "--connect-timeout-ms", "1000");
         assertThat(down.code()).isEqualTo(1);
         assertThat(down.err().strip()).startsWith("cowkv-load: cannot connect to 127.0.0.1:" + port).doesNotContain("\n");
     }
 
-    private static long infoLong(FixedPortServer s, String section, String field) throws Exception {
+    private static long infoLong(ServerProcess s, String section, String field) throws Exception {
         try (RedisClient c = ClientContract.client(s, 2, 1)) {
             for (String line : ClientContract.get(c.send("INFO", section)).asString().split("\r\n")) {
                 if (line.startsWith(field + ":")) {

@@ -1,9 +1,7 @@
 package io.cowkv.server.keyspace;
 
-import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 import io.cowkv.server.memory.SnapshotCounters;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,24 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * databases, a dictionary in mid-rehash, external values, keys longer than a page, integers, empty
  * values, TTLs), pages given up as it goes, and a point-in-time result while another thread writes.
  */
-class OrderedWalkTest {
+class OrderedWalkTest extends KeyspaceFixture {
     private final long[] now = {50_000_000};
-    private Keyspace ks;
-
-    @AfterEach
-    void tearDown() {
-        if (ks != null) {
-            ks.flushAll();
-            assertThat(ks.arena().usedBytes()).isZero();
-            assertThat(ks.arena().freeFrames()).as("every frame back in the pool").isEqualTo(ks.arena().totalFrames());
-            ks.close();
-        }
-        assertThat(Arena.globalNativeBytesReserved()).isZero();
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
 
     /** A value of one of the shapes the keyspace stores differently. */
     static String value(Random rnd, int i) {

@@ -1,9 +1,7 @@
 package io.cowkv.server.keyspace;
 
-import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 import io.cowkv.server.memory.SnapshotCounters;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,22 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * serialized by the keyspace thread and adopted, and the walk plus the serialized pages give
  * every frozen key exactly once.
  */
-class WriterSerializationTest {
+class WriterSerializationTest extends KeyspaceFixture {
     private final long[] now = {80_000_000};
-    private Keyspace ks;
-
-    @AfterEach
-    void tearDown() {
-        ks.flushAll();
-        assertThat(ks.arena().usedBytes()).isZero();
-        assertThat(ks.arena().freeFrames()).as("every frame back in the pool").isEqualTo(ks.arena().totalFrames());
-        ks.close();
-        assertThat(Arena.globalNativeBytesReserved()).isZero();
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
 
     /** Collects what the keyspace thread serializes; keyspace thread only (read after the walk). */
     static final class Collector implements FrozenKeyspace.PageSerializer {

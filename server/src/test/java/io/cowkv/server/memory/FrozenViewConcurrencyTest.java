@@ -27,6 +27,74 @@ class FrozenViewConcurrencyTest {
         return (byte) (id * 31 + j * 7 + version * 101 + (j >>> 8));
     }
 
+    /** A value size: mostly small, one in eight up to 40 000 bytes (several pages). */
+    private static int randomSize(Random rnd) {
+        return rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
+    }
+
+    /**
+     * The data both tests freeze: {@code n} values of random sizes, value {@code i} holding
+     * {@code pattern(i, j, 0)}, and the owner's list of live (address, size) pairs it rewrites,
+     * frees and reallocates while the reader walks the frozen view.
+     */
+    private static final class Values {
+        final long[] addr;
+        final int[] size;
+        final long[] hash;
+        final int maxSize;
+        final List<long[]> live = new ArrayList<>();
+        private final byte[] scratch = new byte[64 * 1024];
+
+        Values(Arena arena, Random rnd, int n) {
+            addr = new long[n];
+            size = new int[n];
+            hash = new long[n];
+            int max = 0;
+            for (int i = 0; i < n; i++) {
+                int s = randomSize(rnd);
+                byte[] b = new byte[s];
+                for (int j = 0; j < s; j++) {
+                    b[j] = pattern(i, j, 0);
+                }
+                addr[i] = arena.allocate(s);
+                size[i] = s;
+                arena.write(addr[i], b, 0, s);
+                hash[i] = Arena.hash(b, 0, s);
+                max = Math.max(max, s);
+                live.add(new long[] {addr[i], s});
+            }
+            maxSize = max;
+        }
+
+        /** Frees live value {@code idx} and puts a new one of a random size (all bytes -1) in its place. */
+        void reallocate(Arena arena, Random rnd, int idx) {
+            long[] x = live.get(idx);
+            arena.free(x[0], (int) x[1]);
+            int ns = randomSize(rnd);
+            long na = arena.allocate(ns);
+            arena.fill(na, ns, (byte) -1);
+            live.set(idx, new long[] {na, ns});
+        }
+
+        /** Overwrites live value {@code idx} with {@code pattern(idx, j, version)}. */
+        void rewrite(Arena arena, int idx, int version) {
+            long[] x = live.get(idx);
+            int s = (int) x[1];
+            for (int j = 0; j < s; j++) {
+                scratch[j] = pattern(idx, j, version);
+            }
+            arena.write(x[0], scratch, 0, s);
+        }
+
+        /** Frees every live value and checks that each frame is back in the pool. */
+        void freeAllAndCheck(Arena arena) {
+            for (long[] x : live) {
+                arena.free(x[0], (int) x[1]);
+            }
+            LeakChecks.assertAllFramesFree(arena);
+        }
+    }
+
     @Test
     void readerSeesFreezeTimeDataWhileOwnerWrites() throws Exception {
         for (boolean checks : new boolean[] {false, true}) {
@@ -52,18 +120,10 @@ class FrozenViewConcurrencyTest {
     private void runReleasing(ArenaConfig cfg, int n) throws Exception {
         Random rnd = new Random(7);
         try (Arena arena = new Arena(cfg)) {
-            long[] addr = new long[n];
-            int[] size = new int[n];
-            for (int i = 0; i < n; i++) {
-                int s = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
-                byte[] b = new byte[s];
-                for (int j = 0; j < s; j++) {
-                    b[j] = pattern(i, j, 0);
-                }
-                addr[i] = arena.allocate(s);
-                size[i] = s;
-                arena.write(addr[i], b, 0, s);
-            }
+            Values data = new Values(arena, rnd, n);
+            long[] addr = data.addr;
+            int[] size = data.size;
+            List<long[]> live = data.live;
             int shift = Integer.numberOfTrailingZeros(cfg.pageSize());
             FrozenView view = arena.freeze();
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -109,30 +169,16 @@ class FrozenViewConcurrencyTest {
             }, "frozen-view-releasing-reader");
             reader.start();
 
-            List<long[]> live = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                live.add(new long[] {addr[i], size[i]});
-            }
             int version = 1;
-            byte[] scratch = new byte[64 * 1024];
             long reclaimed = 0;
             while (reader.isAlive()) {
                 version++;
                 for (int k = 0; k < 500; k++) {
                     int idx = rnd.nextInt(live.size());
-                    long[] x = live.get(idx);
-                    int s = (int) x[1];
                     if (rnd.nextInt(4) == 0) {
-                        arena.free(x[0], s);
-                        int ns = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
-                        long na = arena.allocate(ns);
-                        arena.fill(na, ns, (byte) -1);
-                        live.set(idx, new long[] {na, ns});
+                        data.reallocate(arena, rnd, idx);
                     } else {
-                        for (int j = 0; j < s; j++) {
-                            scratch[j] = pattern(idx, j, version);
-                        }
-                        arena.write(x[0], scratch, 0, s);
+                        data.rewrite(arena, idx, version);
                     }
                 }
                 reclaimed += arena.reclaimReleased();
@@ -160,10 +206,7 @@ class FrozenViewConcurrencyTest {
             assertThat(c.heldBytesPeak()).isGreaterThanOrEqualTo(c.heldBytes());
             view.close();
             assertThat(arena.snapshotCountersLast().adoptedPages()).isEqualTo(c.adoptedPages());
-            for (long[] x : live) {
-                arena.free(x[0], (int) x[1]);
-            }
-            LeakChecks.assertAllFramesFree(arena);
+            data.freeAllAndCheck(arena);
         }
     }
 
@@ -171,27 +214,16 @@ class FrozenViewConcurrencyTest {
         Random rnd = new Random(42);
         try (Arena arena = new Arena(cfg)) {
             int n = values;
-            long[] addr = new long[n];
-            int[] size = new int[n];
-            long[] hash = new long[n];
-            int maxSize = 0;
-            for (int i = 0; i < n; i++) {
-                int s = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
-                byte[] b = new byte[s];
-                for (int j = 0; j < s; j++) {
-                    b[j] = pattern(i, j, 0);
-                }
-                addr[i] = arena.allocate(s);
-                size[i] = s;
-                arena.write(addr[i], b, 0, s);
-                hash[i] = Arena.hash(b, 0, s);
-                maxSize = Math.max(maxSize, s);
-            }
+            Values data = new Values(arena, rnd, n);
+            long[] addr = data.addr;
+            int[] size = data.size;
+            long[] hash = data.hash;
+            List<long[]> live = data.live;
 
             FrozenView view = arena.freeze();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicInteger donePasses = new AtomicInteger();
-            int bufSize = maxSize;
+            int bufSize = data.maxSize;
             Thread reader = new Thread(() -> {
                 try {
                     byte[] buf = new byte[bufSize];
@@ -234,12 +266,7 @@ class FrozenViewConcurrencyTest {
             reader.start();
 
             // owner: heavy writes, frees and reallocations until the reader is done
-            List<long[]> live = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                live.add(new long[] {addr[i], size[i]});
-            }
             int version = 1;
-            byte[] scratch = new byte[64 * 1024];
             long writes = 0;
             while (reader.isAlive()) {
                 version++;
@@ -248,13 +275,9 @@ class FrozenViewConcurrencyTest {
                     long[] x = live.get(idx);
                     int s = (int) x[1];
                     switch (rnd.nextInt(6)) {
-                        case 0: {
-                            for (int j = 0; j < s; j++) {
-                                scratch[j] = pattern(idx, j, version);
-                            }
-                            arena.write(x[0], scratch, 0, s);
+                        case 0:
+                            data.rewrite(arena, idx, version);
                             break;
-                        }
                         case 1:
                             if (s >= 8) {
                                 arena.writeLong(x[0] + rnd.nextInt(s - 7), rnd.nextLong());
@@ -268,14 +291,9 @@ class FrozenViewConcurrencyTest {
                             arena.copy(x[0], x[0] + (s - len), len);
                             break;
                         }
-                        default: {
-                            arena.free(x[0], s);
-                            int ns = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(40_000) : 1 + rnd.nextInt(600);
-                            long na = arena.allocate(ns);
-                            arena.fill(na, ns, (byte) -1);
-                            live.set(idx, new long[] {na, ns});
+                        default:
+                            data.reallocate(arena, rnd, idx);
                             break;
-                        }
                     }
                     writes++;
                 }
@@ -289,10 +307,7 @@ class FrozenViewConcurrencyTest {
             assertThat(arena.framesHeldForSnapshot()).isPositive();
             view.close();
             assertThat(arena.copiedBytesLast()).isPositive();
-            for (long[] x : live) {
-                arena.free(x[0], (int) x[1]);
-            }
-            LeakChecks.assertAllFramesFree(arena);
+            data.freeAllAndCheck(arena);
         }
     }
 }

@@ -1,17 +1,14 @@
 package io.cowkv.server.snapshot;
 
-import io.cowkv.rdb.RdbKeyInfo;
-import io.cowkv.rdb.RdbReader;
-import io.cowkv.rdb.RdbVisitor;
 import io.cowkv.rdb.RdbWriter;
 import io.cowkv.server.keyspace.Entry;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,23 +49,9 @@ class WriterBlocksTest {
         rw.selectDb(5);
         rw.writeStringKey("after".getBytes(), "2".getBytes(), RdbWriter.NO_EXPIRY);
         rw.finish();
-        List<String> keys = new ArrayList<>();
-        RdbReader.read(new ByteArrayInputStream(out.toByteArray()), new RdbVisitor() {
-            RdbKeyInfo k;
-
-            @Override
-            public void beginKey(RdbKeyInfo info) {
-                k = info;
-            }
-
-            @Override
-            public void stringValue(byte[] v) {
-                keys.add(k.db() + ":" + new String(k.key(), StandardCharsets.UTF_8) + "="
-                        + (v.length > 10 ? v.length + "B" : new String(v, StandardCharsets.UTF_8)) + "|" + k.expireAtMs());
-            }
-        });
-        assertThat(keys).containsExactly("5:before=1|-1", "3:a=500B|-1", "3:b=12345|" + (FROZEN_AT + 10), "0:c=|-1",
-                "5:after=2|-1");
+        assertThat(Dumps.records(out.toByteArray())).containsExactly(Map.entry("5:before", "1|-1"),
+                Map.entry("3:a", "x".repeat(500) + "|-1"), Map.entry("3:b", "12345|" + (FROZEN_AT + 10)),
+                Map.entry("0:c", "|-1"), Map.entry("5:after", "2|-1"));
         w.recycle(b);
         assertThat(w.waitingBlocks()).isZero();
     }
@@ -124,24 +107,11 @@ class WriterBlocksTest {
             rw.writeRaw(b.buf, b.off, b.len);
         }
         rw.finish();
-        List<String> keys = new ArrayList<>();
-        RdbReader.read(new ByteArrayInputStream(out.toByteArray()), new RdbVisitor() {
-            RdbKeyInfo k;
-
-            @Override
-            public void beginKey(RdbKeyInfo info) {
-                k = info;
-            }
-
-            @Override
-            public void stringValue(byte[] v) {
-                keys.add(k.db() + ":" + new String(k.key(), StandardCharsets.UTF_8) + "=" + (char) v[0] + v.length);
-            }
-        });
-        assertThat(keys).hasSize(n + 2);
+        List<Map.Entry<String, String>> records = Dumps.records(out.toByteArray());
+        assertThat(records).hasSize(n + 2);
         for (int i = 0; i < n; i++) {
-            int len = i == 1 ? 3001 : 101;
-            assertThat(keys).contains((i % 3) + ":k" + i + ".0=" + (char) ('a' + i % 26) + len);
+            String value = (char) ('a' + i % 26) + "v".repeat(i == 1 ? 3000 : 100);
+            assertThat(records).contains(Map.entry((i % 3) + ":k" + i + ".0", value + "|-1"));
         }
     }
 
