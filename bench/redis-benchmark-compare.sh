@@ -96,6 +96,7 @@ for port in $cport $rport; do
   before=$(field $port memory used_memory)
   redis-cli -p $port --pipe < "$gen" >/dev/null
   after=$(field $port memory used_memory)
+  sleep 6 # settled: past CowKV's 5 s native-heap trim (and jemalloc's background purge)
   pid=$([ $port = $cport ] && echo "$cpid" || echo "$rpid")
   r=$(rss "$pid")
   redis-cli -p $port config set dir "$work/$([ $port = $cport ] && echo c || echo r)" >/dev/null 2>&1 || true
