@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -72,7 +73,7 @@ public final class MetricsHttpServer {
     /** Binds; throws with the address when it cannot be bound (and leaves nothing running). */
     public void start() throws InterruptedException {
         loop = new MultiThreadIoEventLoopGroup(1, r -> {
-            Thread t = new Thread(r, "cowkv-metrics");
+            Thread t = new FastThreadLocalThread(r, "cowkv-metrics"); // Netty pools only on these (see RespServer)
             t.setDaemon(true);
             return t;
         }, NioIoHandler.newFactory());

@@ -1,0 +1,94 @@
+package io.cowkv.server.bootstrap;
+
+import io.cowkv.server.config.ConfigLoader;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole request path on a running server -- socket read, decoding, dispatch, reply, Netty's
+ * write and flush -- allocates (next to) nothing on the Java heap per command once warm, measured
+ * with the JVM's allocation counter of the event loop thread. Unlike the dispatcher-level
+ * HotPathAllocationTest this includes Netty's per-write objects, which Netty pools only on its own
+ * thread type.
+ */
+class EventLoopAllocationTest {
+    private CowKvServer server;
+    private final ResourceLeakDetector.Level leakLevel = ResourceLeakDetector.getLevel();
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        ResourceLeakDetector.setLevel(leakLevel);
+    }
+
+    @Test
+    void setAndGetOverTheNetworkDoNotAllocatePerCommand(@TempDir Path dir) throws Exception {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // as Main runs the server
+        server = new CowKvServer(ConfigLoader.load(new String[]{"--port", "0", "--bind", "127.0.0.1",
+                "--save", "", "--loglevel", "warning", "--dir", dir.toString()}));
+        server.start();
+        long loop = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("cowkv-main")).findFirst().orElseThrow().getId();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        String value = "v".repeat(100);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[][] requests = new byte[2000][];
+            for (int i = 0; i < requests.length; i += 2) {
+                String key = "key:" + (i % 500 + 1000);
+                requests[i] = resp("SET", key, value);
+                requests[i + 1] = resp("GET", key);
+            }
+            byte[] setReply = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] getReply = ("$100\r\n" + value + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int round = 0; round < 15; round++) { // warm-up: JIT, pools, arena slabs
+                exchange(requests, out, in, setReply, getReply);
+            }
+            long before = mx.getThreadAllocatedBytes(loop);
+            int rounds = 10;
+            for (int round = 0; round < rounds; round++) {
+                exchange(requests, out, in, setReply, getReply);
+            }
+            long perCommand = (mx.getThreadAllocatedBytes(loop) - before) / ((long) rounds * requests.length);
+            assertThat(perCommand).as("heap bytes the event loop allocated per command (%d)", perCommand).isLessThan(8);
+        }
+    }
+
+    /** Sends every request one at a time (no pipelining: one read and one flush each) and checks each reply. */
+    private static void exchange(byte[][] requests, OutputStream out, DataInputStream in, byte[] setReply,
+                                 byte[] getReply) throws IOException {
+        for (int i = 0; i < requests.length; i++) {
+            out.write(requests[i]);
+            out.flush();
+            byte[] expected = i % 2 == 0 ? setReply : getReply;
+            byte[] got = new byte[expected.length];
+            in.readFully(got);
+            assertThat(got).isEqualTo(expected);
+        }
+    }
+
+    private static byte[] resp(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
