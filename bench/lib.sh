@@ -17,7 +17,7 @@ bench_setup() {
 # COWKV_JAVA_OPTS replaces the JVM options; the default is the native-heap trim ./cowkv adds.
 bench_start() {
   # shellcheck disable=SC2086
-  java ${COWKV_JAVA_OPTS-"-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"} -jar "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \
+  java ${COWKV_JAVA_OPTS--XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000} -jar "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \
     --dir "$work/c" > "$work/cowkv.log" 2>&1 &
   cpid=$!
   redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" \
