@@ -99,20 +99,29 @@ public final class StringCommands {
         return server.keyspace.db(s.db);
     }
 
-    /** Looks up a key for reading; replies WRONGTYPE and returns null when it is not a string. */
-    private Entry readString(Session s, CommandArgs a, int i, boolean[] wrongType) {
+    /** The entry {@link #readString} found (null when the key is missing). */
+    private Entry read;
+
+    /**
+     * Looks up argument {@code i} as a key for reading into {@link #read}; when it holds another
+     * type, replies WRONGTYPE and returns false (the handler then returns).
+     */
+    private boolean readString(Session s, CommandArgs a, int i) {
         Entry e = db(s).lookupRead(a.data(), a.offset(i), a.length(i));
-        wrongType[0] = e != null && e.type() != ValueType.STRING;
-        return wrongType[0] ? null : e;
+        if (e != null && e.type() != ValueType.STRING) {
+            s.reply().error(Errors.WRONGTYPE);
+            return false;
+        }
+        read = e;
+        return true;
     }
 
-    private final boolean[] wrong = new boolean[1];
-
     private void get(Session s, CommandArgs a) {
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
-        } else if (e == null) {
+        if (!readString(s, a, 1)) {
+            return;
+        }
+        Entry e = read;
+        if (e == null) {
             s.reply().nullBulk();
         } else {
             s.sink().stringValue(e);
@@ -252,11 +261,10 @@ public final class StringCommands {
     }
 
     private void getset(Session s, CommandArgs a) {
-        Entry old = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry old = read;
         if (old == null) {
             s.reply().nullBulk();
         } else {
@@ -267,10 +275,11 @@ public final class StringCommands {
     }
 
     private void getdel(Session s, CommandArgs a) {
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
-        } else if (e == null) {
+        if (!readString(s, a, 1)) {
+            return;
+        }
+        Entry e = read;
+        if (e == null) {
             s.reply().nullBulk();
         } else {
             s.sink().stringValue(e);
@@ -285,11 +294,10 @@ public final class StringCommands {
             return;
         }
         long expireAt = num[0];
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry e = read;
         if (e == null) {
             s.reply().nullBulk();
             return;
@@ -356,11 +364,10 @@ public final class StringCommands {
     }
 
     private void append(Session s, CommandArgs a) {
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry e = read;
         Database db = db(s);
         int addLen = a.length(2);
         if (e == null) {
@@ -384,11 +391,8 @@ public final class StringCommands {
     }
 
     private void strlen(Session s, CommandArgs a) {
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
-        } else {
-            s.reply().integer(e == null ? 0 : e.stringLength());
+        if (readString(s, a, 1)) {
+            s.reply().integer(read == null ? 0 : read.stringLength());
         }
     }
 
@@ -403,11 +407,10 @@ public final class StringCommands {
             return;
         }
         long end = num[0];
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry e = read;
         if (e == null) {
             s.reply().bulk(new byte[0]);
             return;
@@ -450,11 +453,10 @@ public final class StringCommands {
             s.reply().error(Errors.OFFSET_RANGE);
             return;
         }
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry e = read;
         int vlen = a.length(3);
         if (e == null && vlen == 0) {
             s.reply().integer(0);
@@ -506,11 +508,10 @@ public final class StringCommands {
     }
 
     private void incr(Session s, CommandArgs a, long by) {
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry e = read;
         long cur = 0;
         if (e != null) {
             if (e.isInt()) {
@@ -537,11 +538,10 @@ public final class StringCommands {
     }
 
     private void incrbyfloat(Session s, CommandArgs a) {
-        Entry e = readString(s, a, 1, wrong);
-        if (wrong[0]) {
-            s.reply().error(Errors.WRONGTYPE);
+        if (!readString(s, a, 1)) {
             return;
         }
+        Entry e = read;
         java.math.BigDecimal cur = java.math.BigDecimal.ZERO;
         if (e != null) {
             cur = FloatValue.parse(e.stringBytes());
