@@ -70,4 +70,27 @@ public interface RdbVisitor {
      */
     default void endRdb(long checksum, boolean verified) throws IOException {
     }
+
+    /** Receives each string-valued key of a dump: its header and its value. */
+    @FunctionalInterface
+    interface StringSink {
+        void string(RdbKeyInfo key, byte[] value) throws IOException;
+    }
+
+    /** A visitor that hands every string-valued key to {@code sink}, in file order; keys of other types are ignored. */
+    static RdbVisitor strings(StringSink sink) {
+        return new RdbVisitor() {
+            private RdbKeyInfo key;
+
+            @Override
+            public void beginKey(RdbKeyInfo k) {
+                key = k;
+            }
+
+            @Override
+            public void stringValue(byte[] value) throws IOException {
+                sink.string(key, value);
+            }
+        };
+    }
 }

@@ -96,4 +96,20 @@ class BasicRoundTripTest {
             }
         }
     }
+
+    @Test
+    void stringsVisitorHandsOverStringKeysOnlyInFileOrder() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        sample().writeTo(new RdbWriter(out, RdbWriter.Options.defaults()));
+        java.util.Map<String, String> got = new java.util.LinkedHashMap<>();
+        RdbReader.read(new ByteArrayInputStream(out.toByteArray()), RdbVisitor.strings((key, v) ->
+                got.put(key.db() + ":" + new String(key.key(), java.nio.charset.StandardCharsets.ISO_8859_1),
+                        new String(v, java.nio.charset.StandardCharsets.ISO_8859_1) + "|" + key.expireAtMs())));
+        assertThat(got).containsEntry("0:int8", "100|-1")
+                .containsEntry("0:long", "9223372036854775807|-1")
+                .containsEntry("0:empty", "|-1")
+                .containsEntry("0:lzf", "abc".repeat(100) + "|4102444800000")
+                .doesNotContainKeys("0:list", "0:list1", "1:intset", "1:bigset", "1:smallset");
+        assertThat(got.keySet()).startsWith("0:int8", "0:int16", "0:int32");
+    }
 }

@@ -1,6 +1,5 @@
 package io.cowkv.it.persistence;
 
-import io.cowkv.rdb.RdbKeyInfo;
 import io.cowkv.rdb.RdbReader;
 import io.cowkv.rdb.RdbVisitor;
 import redis.clients.jedis.Jedis;
@@ -28,22 +27,12 @@ final class DumpContent {
     static Map<String, String> read(Path file) throws Exception {
         Map<String, String> out = new TreeMap<>();
         try (InputStream in = Files.newInputStream(file)) {
-            RdbReader.read(in, new RdbVisitor() {
-                RdbKeyInfo key;
-
-                @Override
-                public void beginKey(RdbKeyInfo k) {
-                    key = k;
+            RdbReader.read(in, RdbVisitor.strings((key, v) -> {
+                String k = key.db() + ":" + new String(key.key(), StandardCharsets.UTF_8);
+                if (out.put(k, entry(new String(v, StandardCharsets.UTF_8), key.expireAtMs())) != null) {
+                    throw new AssertionError("duplicate key in dump: " + k);
                 }
-
-                @Override
-                public void stringValue(byte[] v) {
-                    String k = key.db() + ":" + new String(key.key(), StandardCharsets.UTF_8);
-                    if (out.put(k, entry(new String(v, StandardCharsets.UTF_8), key.expireAtMs())) != null) {
-                        throw new AssertionError("duplicate key in dump: " + k);
-                    }
-                }
-            });
+            }));
         }
         return out;
     }

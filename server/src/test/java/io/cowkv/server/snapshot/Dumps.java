@@ -1,6 +1,5 @@
 package io.cowkv.server.snapshot;
 
-import io.cowkv.rdb.RdbKeyInfo;
 import io.cowkv.rdb.RdbReader;
 import io.cowkv.rdb.RdbVisitor;
 
@@ -44,20 +43,9 @@ final class Dumps {
 
     /** Hands each string record of the RDB stream to {@code sink} as ("db:key", "value|expireAt"), in order. */
     private static void read(InputStream in, BiConsumer<String, String> sink) throws IOException {
-        RdbReader.read(in, new RdbVisitor() {
-            RdbKeyInfo key;
-
-            @Override
-            public void beginKey(RdbKeyInfo k) {
-                key = k;
-            }
-
-            @Override
-            public void stringValue(byte[] v) {
-                sink.accept(key.db() + ":" + new String(key.key(), StandardCharsets.UTF_8),
-                        new String(v, StandardCharsets.UTF_8) + "|" + key.expireAtMs());
-            }
-        });
+        RdbReader.read(in, RdbVisitor.strings((key, v) -> sink.accept(key.db() + ":"
+                + new String(key.key(), StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8) + "|"
+                + key.expireAtMs())));
     }
 
     /** Runs submitted tasks only when asked, on the asking thread. */
