@@ -7,7 +7,7 @@
 #                             [--redis-port P] [--cowkv-port P] [--keep-dumps] [-- extra cowkv-load options]
 #   --redis-only   run against the real Redis alone
 #   --keep-dumps   keep the servers' dump.rdb files (hundreds of MB at 1M keys; removed by default)
-# COWKV_JAVA_OPTS (optional) adds JVM options for the CowKV server.
+# COWKV_JAVA_OPTS (optional) adds JVM options for the CowKV server (after the ones ./cowkv passes).
 # Needs: java 17+, redis-server and redis-cli (Debian package redis-server) on PATH. Both servers
 # run with saving disabled (no automatic save point can fire during a run); the jars are copied
 # into the output folder first, so rebuilding the worktree during a run does not disturb it.
@@ -15,6 +15,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh" # for COWKV_DEFAULT_JVM_OPTS (the options ./cowkv passes)
 keys=1000000
 value_size=512
 baseline=5
@@ -97,7 +99,8 @@ wait_for "$redis_port" redis-server "${pids[-1]}"
 
 targets=(--host 127.0.0.1 --port "$redis_port" --label "redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')")
 if [ "$redis_only" = 0 ]; then
-  (cd "$out/cowkv-data" && exec java ${COWKV_JAVA_OPTS:-} -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
+  # shellcheck disable=SC2086
+  (cd "$out/cowkv-data" && exec java $COWKV_DEFAULT_JVM_OPTS ${COWKV_JAVA_OPTS:-} -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
     --dir "$out/cowkv-data") >"$out/cowkv.log" 2>&1 &
   pids+=($!)
   wait_for "$cowkv_port" CowKV "${pids[-1]}"

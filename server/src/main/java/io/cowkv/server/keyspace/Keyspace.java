@@ -110,14 +110,20 @@ public final class Keyspace implements AutoCloseable {
 
     /**
      * Cron: incremental rehashing and shrinking of the dictionaries; during a snapshot, also
-     * returns to the pool the frames the snapshot no longer needs ({@link Arena#reclaimReleased()}).
+     * returns to the pool the frames the snapshot no longer needs ({@link Arena#reclaimReleased()});
+     * otherwise gives native memory beyond a reserve of free frames back, a few chunks per call
+     * ({@link Arena#releaseFreeChunks}: after a save, the frames its copies needed).
      */
     public void cronResize() {
         arena.reclaimReleased();
+        arena.releaseFreeChunks(RELEASE_CHUNKS_PER_CRON);
         for (Database db : dbs) {
             db.cronResize(100);
         }
     }
+
+    /** At most this many arena chunks (1 MiB each by default) are given back per cron call (a few hundred page copies). */
+    static final int RELEASE_CHUNKS_PER_CRON = 4;
 
     /**
      * Freezes the whole keyspace for a snapshot in O(databases): freezes the arena's page table

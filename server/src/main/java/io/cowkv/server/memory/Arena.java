@@ -95,6 +95,11 @@ public final class Arena implements AutoCloseable {
     private int framePoolSize;
     /** Epoch at which each frame was handed to the live page table. */
     private int[] frameEpoch = new int[0];
+    /** The live page each frame backs, or -1 (in the pool, or kept only for the open snapshot). */
+    private int[] framePage = new int[0];
+    /** Chunks whose native memory {@link #releaseFreeChunks} gave back; none of their frames is in use or pooled. */
+    private boolean[] chunkReleased = new boolean[8];
+    private int releasedChunks;
     /**
      * Frames unmapped from the live table (copied away or freed) that the open snapshot still
      * needs, and the logical page each one backs in the frozen table.
@@ -530,7 +535,11 @@ public final class Arena implements AutoCloseable {
 
     private int takeFrame() {
         if (framePoolSize == 0) {
-            addChunk();
+            if (releasedChunks > 0) {
+                remapReleasedChunk();
+            } else {
+                addChunk();
+            }
         }
         int f = framePool[--framePoolSize];
         frameEpoch[f] = epoch;
@@ -538,30 +547,142 @@ public final class Arena implements AutoCloseable {
     }
 
     private void addChunk() {
-        long bytes = (long) framesPerChunk << pageShift;
-        BytesStore<?, Void> store = BytesStore.lazyNativeBytesStoreWithFixedCapacity(bytes);
-        long base = store.addressForRead(0);
         if (chunkCount == chunkBase.length) {
             // the old array stays valid for a frozen view that captured it
             chunkBase = Arrays.copyOf(chunkBase, chunkCount * 2);
             chunkStores = Arrays.copyOf(chunkStores, chunkCount * 2);
+            chunkReleased = Arrays.copyOf(chunkReleased, chunkCount * 2);
             live.chunkBase = chunkBase;
         }
-        chunkStores[chunkCount] = store;
-        chunkBase[chunkCount] = base;
-        int first = chunkCount * framesPerChunk;
-        chunkCount++;
+        int c = chunkCount++;
         int total = chunkCount * framesPerChunk;
         if (total > frameEpoch.length) {
             frameEpoch = Arrays.copyOf(frameEpoch, Math.max(total, frameEpoch.length * 2));
             framePool = Arrays.copyOf(framePool, frameEpoch.length);
+            int old = framePage.length;
+            framePage = Arrays.copyOf(framePage, frameEpoch.length);
+            Arrays.fill(framePage, old, framePage.length, -1);
         }
+        mapChunk(c);
+    }
+
+    /** Allocates native memory for chunk slot {@code c} and pushes its frames into the pool. */
+    private void mapChunk(int c) {
+        long bytes = (long) framesPerChunk << pageShift;
+        BytesStore<?, Void> store = BytesStore.lazyNativeBytesStoreWithFixedCapacity(bytes);
+        chunkStores[c] = store;
+        chunkBase[c] = store.addressForRead(0);
+        int first = c * framesPerChunk;
         // push in reverse so frames are handed out in address order
-        for (int f = total - 1; f >= first; f--) {
+        for (int f = first + framesPerChunk - 1; f >= first; f--) {
             framePool[framePoolSize++] = f;
         }
         GLOBAL_NATIVE_BYTES.addAndGet(bytes);
         GLOBAL_CHUNKS.incrementAndGet();
+    }
+
+    /** Gives a chunk slot that {@link #releaseFreeChunks} emptied new native memory (pool empty). */
+    private void remapReleasedChunk() {
+        for (int c = 0; c < chunkCount; c++) {
+            if (chunkReleased[c]) {
+                chunkReleased[c] = false;
+                releasedChunks--;
+                mapChunk(c);
+                return;
+            }
+        }
+        throw new IllegalStateException("no released chunk to remap");
+    }
+
+    /** Free frames kept by {@link #releaseFreeChunks}: at least two chunks, or the frames in use divided by this. */
+    static final int RESERVE_DIVISOR = 64;
+
+    /**
+     * Gives native memory back: while the pool holds more free frames than a reserve (two chunks,
+     * or 1/{@value #RESERVE_DIVISOR} of the frames in use if more, so that writes right after a
+     * release do not need new memory at once), moves the live pages of the chunk with the fewest of
+     * them into free frames of other chunks (a 4 KiB copy each, and its page-table entry points to
+     * the new frame; logical addresses do not change) and frees that chunk, at most
+     * {@code maxChunks} chunks per call. Only while no snapshot is open (then no view reads these
+     * frames). After a save the frames that come back to the pool are scattered among live ones,
+     * so whole free chunks are rare without the moves. Owner thread; the keyspace cron calls it.
+     * Returns the chunks released.
+     */
+    public int releaseFreeChunks(int maxChunks) {
+        if (open != null || closed) {
+            return 0;
+        }
+        int fpc = framesPerChunk;
+        int released = 0;
+        int[] freeIn = null;
+        while (released < maxChunks) {
+            long inUse = framesInUse();
+            long reserve = Math.max(2L * fpc, inUse / RESERVE_DIVISOR);
+            if (framePoolSize - (long) fpc < reserve) {
+                break; // cheap exit on the common path: nothing to give back
+            }
+            if (freeIn == null || freeIn.length < chunkCount) {
+                freeIn = new int[chunkCount];
+            } else {
+                Arrays.fill(freeIn, 0);
+            }
+            for (int i = 0; i < framePoolSize; i++) {
+                freeIn[framePool[i] / fpc]++;
+            }
+            int v = -1;
+            for (int c = 0; c < chunkCount; c++) {
+                if (!chunkReleased[c] && (v < 0 || freeIn[c] > freeIn[v])) {
+                    v = c;
+                }
+            }
+            if (v < 0) {
+                break;
+            }
+            int liveInV = fpc - freeIn[v];
+            if ((long) framePoolSize - freeIn[v] - liveInV < reserve) {
+                break;
+            }
+            evacuate(v, liveInV);
+            released++;
+        }
+        return released;
+    }
+
+    /** Moves every live page of chunk {@code v} ({@code liveInV} of them) to frames of other chunks and frees it. */
+    private void evacuate(int v, int liveInV) {
+        int lo = v * framesPerChunk;
+        int hi = lo + framesPerChunk;
+        int n = 0;
+        for (int i = 0; i < framePoolSize; i++) {
+            int f = framePool[i];
+            if (f < lo || f >= hi) {
+                framePool[n++] = f;
+            }
+        }
+        if (framePoolSize - n + liveInV != framesPerChunk) {
+            throw new IllegalStateException("chunk " + v + ": " + (framePoolSize - n) + " free + " + liveInV
+                    + " live frames != " + framesPerChunk);
+        }
+        framePoolSize = n;
+        for (int f = lo; f < hi; f++) {
+            int page = framePage[f];
+            if (page < 0) {
+                continue;
+            }
+            int nf = framePool[--framePoolSize];
+            PageReader.MEM.copyMemory(live.frameAddress(f), live.frameAddress(nf), (long) pageSize);
+            writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = nf;
+            frameEpoch[nf] = epoch;
+            framePage[nf] = page;
+            framePage[f] = -1;
+        }
+        chunkStores[v].releaseLast();
+        chunkStores[v] = null;
+        chunkBase[v] = 0;
+        chunkReleased[v] = true;
+        releasedChunks++;
+        GLOBAL_NATIVE_BYTES.addAndGet(-((long) framesPerChunk << pageShift));
+        GLOBAL_CHUNKS.decrementAndGet();
     }
 
     /** The live leaf for directory slot {@code di}, created or un-shared so it may be modified. */
@@ -592,6 +713,7 @@ public final class Arena implements AutoCloseable {
     private void mapFresh(int page) {
         int f = takeFrame();
         writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = f;
+        framePage[f] = page;
     }
 
     private void unmap(int page) {
@@ -599,6 +721,7 @@ public final class Arena implements AutoCloseable {
         int li = page & PageReader.LEAF_MASK;
         int f = leaf[li];
         leaf[li] = PageReader.UNMAPPED;
+        framePage[f] = -1;
         releaseFrame(page, f);
     }
 
@@ -679,6 +802,8 @@ public final class Arena implements AutoCloseable {
         int f = takeFrame();
         PageReader.MEM.copyMemory(live.frameAddress(shared), live.frameAddress(f), (long) pageSize);
         leaf[page & PageReader.LEAF_MASK] = f;
+        framePage[f] = page;
+        framePage[shared] = -1;
         defer(shared, page);
         long c = s.copied + pageSize;
         s.copied = c;
@@ -1161,8 +1286,9 @@ public final class Arena implements AutoCloseable {
         return peakUsedBytes;
     }
 
+    /** Frames with native memory (chunks released by {@link #releaseFreeChunks} not counted). */
     public long totalFrames() {
-        return (long) chunkCount * framesPerChunk;
+        return (long) (chunkCount - releasedChunks) * framesPerChunk;
     }
 
     public long freeFrames() {
@@ -1255,6 +1381,9 @@ public final class Arena implements AutoCloseable {
         dir = new int[0][];
         long bytes = (long) framesPerChunk << pageShift;
         for (int i = 0; i < chunkCount; i++) {
+            if (chunkStores[i] == null) {
+                continue; // released earlier
+            }
             chunkStores[i].releaseLast();
             chunkStores[i] = null;
             GLOBAL_NATIVE_BYTES.addAndGet(-bytes);

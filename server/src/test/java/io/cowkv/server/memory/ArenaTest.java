@@ -421,4 +421,64 @@ class ArenaTest {
         }).get();
         assertThat(moved.isClosed()).isTrue();
     }
+
+    /**
+     * After a save, the frames that come back are the snapshot's originals, scattered among live
+     * frames; releasing moves live pages out of whole chunks and frees them, and every value reads
+     * back the same. Frames needed later come from re-mapped chunk slots.
+     */
+    @Test
+    void releasingFreeChunksAfterASnapshotGivesMemoryBackAndKeepsValues() {
+        int values = 400; // 2 KiB each: two per 4 KiB page, 200 pages over 50 chunks of 4 frames
+        long[] addr = new long[values];
+        byte[][] data = new byte[values][];
+        Random rnd = new Random(1);
+        for (int i = 0; i < values; i++) {
+            addr[i] = arena.allocate(2048);
+            data[i] = new byte[2048];
+            rnd.nextBytes(data[i]);
+            arena.write(addr[i], data[i], 0, 2048);
+        }
+        FrozenView view = arena.freeze();
+        for (int i = 0; i < values; i += 4) { // every other page copied once
+            data[i][0] ^= 1;
+            arena.write(addr[i], data[i], 0, 1);
+        }
+        assertThat(arena.releaseFreeChunks(100)).as("nothing while the snapshot is open").isZero();
+        view.close();
+        long nativeAfterSave = arena.nativeBytesReserved();
+        long free = arena.freeFrames();
+        assertThat(free).as("the copied pages' originals came back").isGreaterThanOrEqualTo(100);
+
+        int released = 0;
+        for (int n; (n = arena.releaseFreeChunks(4)) > 0; ) {
+            released += n;
+        }
+        assertThat(released).isPositive();
+        assertThat(arena.nativeBytesReserved()).isEqualTo(nativeAfterSave - released * 4L * 4096);
+        assertThat(arena.freeFrames()).as("under the reserve (two chunks) plus one chunk").isLessThan(2 * 4 + 4);
+        assertThat(arena.freeFrames() + arena.framesInUse()).isEqualTo(arena.totalFrames());
+        for (int i = 0; i < values; i++) {
+            byte[] back = new byte[2048];
+            arena.read(addr[i], back, 0, 2048);
+            assertThat(back).as("value %d", i).isEqualTo(data[i]);
+        }
+
+        long before = arena.nativeBytesReserved();
+        List<Long> more = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            long a = arena.allocate(4096);
+            arena.fill(a, 4096, (byte) i);
+            more.add(a);
+        }
+        assertThat(arena.nativeBytesReserved()).as("released chunk slots mapped again").isGreaterThan(before);
+        for (int i = 0; i < more.size(); i++) {
+            assertThat(arena.readByte(more.get(i) + 4095)).isEqualTo((byte) i);
+        }
+        more.forEach(a -> arena.free(a, 4096));
+        for (long a : addr) {
+            arena.free(a, 2048);
+        }
+        LeakChecks.assertAllFramesFree(arena);
+    }
 }
