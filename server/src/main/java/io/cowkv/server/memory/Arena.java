@@ -652,16 +652,21 @@ public final class Arena implements AutoCloseable {
     private void evacuate(int v, int liveInV) {
         int lo = v * framesPerChunk;
         int hi = lo + framesPerChunk;
+        int mapped = 0;
+        for (int f = lo; f < hi; f++) {
+            if (framePage[f] >= 0) {
+                mapped++;
+            }
+        }
+        if (mapped != liveInV) { // checked before anything changes: a mismatch would be a bug, not a state to repair
+            throw new IllegalStateException("chunk " + v + ": " + mapped + " mapped frames, expected " + liveInV);
+        }
         int n = 0;
         for (int i = 0; i < framePoolSize; i++) {
             int f = framePool[i];
             if (f < lo || f >= hi) {
                 framePool[n++] = f;
             }
-        }
-        if (framePoolSize - n + liveInV != framesPerChunk) {
-            throw new IllegalStateException("chunk " + v + ": " + (framePoolSize - n) + " free + " + liveInV
-                    + " live frames != " + framesPerChunk);
         }
         framePoolSize = n;
         for (int f = lo; f < hi; f++) {
