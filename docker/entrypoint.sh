@@ -74,9 +74,11 @@ set_defaults() {
 }
 extra="$(set_defaults "$@")"
 
+# The data lives off the Java heap: a small initial heap (as ./cowkv starts it; JAVA_OPTS comes
+# after it, so -Xms there wins).
 # shellcheck disable=SC2086 # JAVA_OPTS and $extra are word lists on purpose (no values with spaces)
 if [ -n "$conf" ]; then
-  exec java ${JAVA_OPTS:-} -jar "$JAR" "$conf" $extra "$@"
+  exec java -Xms32m ${JAVA_OPTS:-} -jar "$JAR" "$conf" $extra "$@"
 else
-  exec java ${JAVA_OPTS:-} -jar "$JAR" $extra "$@"
+  exec java -Xms32m ${JAVA_OPTS:-} -jar "$JAR" $extra "$@"
 fi

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code docker/entrypoint.sh} without Docker: run by {@code sh} with a stand-in {@code java}
  * on the PATH that prints the arguments it was exec'ed with, one per line. Checks which
  * container defaults are added (only those not set by flags or the config file), where the
- * config file goes, JAVA_OPTS, and pass-through of other commands.
+ * config file goes, the small initial heap and JAVA_OPTS after it, and pass-through of other commands.
  */
 class EntrypointScriptTest {
     @TempDir
@@ -62,14 +62,14 @@ class EntrypointScriptTest {
 
     @Test
     void noArgumentsGetsTheContainerDefaults() throws Exception {
-        assertThat(run(Map.of())).containsExactly("-jar", "/opt/cowkv/cowkv-server.jar",
+        assertThat(run(Map.of())).containsExactly("-Xms32m", "-jar", "/opt/cowkv/cowkv-server.jar",
                 "--dir", "/data", "--bind", "0.0.0.0", "--metrics-port", "9121", "--metrics-bind", "0.0.0.0");
     }
 
     @Test
     void flagsReplaceTheDefaultsTheyNameAndComeLast() throws Exception {
         assertThat(run(Map.of(), "--port", "7000", "--bind", "127.0.0.1", "--save", "")).containsExactly(
-                "-jar", "/opt/cowkv/cowkv-server.jar", "--dir", "/data", "--metrics-port", "9121",
+                "-Xms32m", "-jar", "/opt/cowkv/cowkv-server.jar", "--dir", "/data", "--metrics-port", "9121",
                 "--metrics-bind", "0.0.0.0", "--port", "7000", "--bind", "127.0.0.1", "--save", "");
     }
 
@@ -78,7 +78,7 @@ class EntrypointScriptTest {
         Path conf = tmp.resolve("my.conf");
         Files.writeString(conf, "# comment\n  DIR /srv/cowkv\nmetrics-port 0\nbind 127.0.0.1\n");
         assertThat(run(Map.of(), conf.toString(), "--loglevel", "verbose")).containsExactly(
-                "-jar", "/opt/cowkv/cowkv-server.jar", conf.toString(), "--metrics-bind", "0.0.0.0",
+                "-Xms32m", "-jar", "/opt/cowkv/cowkv-server.jar", conf.toString(), "--metrics-bind", "0.0.0.0",
                 "--loglevel", "verbose");
     }
 
@@ -86,7 +86,7 @@ class EntrypointScriptTest {
     void theDefaultConfigPathIsUsedWhenPresent() throws Exception {
         Files.writeString(defaultConf, "port 7001\n");
         assertThat(run(Map.of("JAVA_OPTS", "-Xmx64m -XX:+UseSerialGC"))).containsExactly(
-                "-Xmx64m", "-XX:+UseSerialGC", "-jar", "/opt/cowkv/cowkv-server.jar", defaultConf.toString(),
+                "-Xms32m", "-Xmx64m", "-XX:+UseSerialGC", "-jar", "/opt/cowkv/cowkv-server.jar", defaultConf.toString(),
                 "--dir", "/data", "--bind", "0.0.0.0", "--metrics-port", "9121", "--metrics-bind", "0.0.0.0");
     }
 
