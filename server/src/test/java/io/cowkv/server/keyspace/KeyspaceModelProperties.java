@@ -4,6 +4,7 @@ import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,7 @@ class KeyspaceModelProperties {
         FrozenKeyspace frozen = null;
         Map<String, Val>[] atFreeze = null;
         int keySpace = 50 + rnd.nextInt(400);
+        int chunksReleased = 0;
         for (int step = 0; step < 1500; step++) {
             int dbi = rnd.nextInt(3);
             Database db = ks.db(dbi);
@@ -104,7 +106,11 @@ class KeyspaceModelProperties {
                 }
                 ks.activeExpireCycle(10);
             } else if (op < 85) {
-                ks.cronResize();
+                long framesBefore = ks.arena().totalFrames();
+                ks.cronResize(); // may also give chunks back (pages move; the checks below must still hold)
+                if (ks.arena().totalFrames() < framesBefore) {
+                    chunksReleased++;
+                }
             } else if (op < 87) {
                 db.clear();
                 m.clear();
@@ -138,6 +144,7 @@ class KeyspaceModelProperties {
                 }
             }
         }
+        Statistics.label("cron released chunks").collect(chunksReleased > 0);
         if (frozen != null) {
             checkFrozen(frozen, atFreeze, now[0]);
             // closed first: while a snapshot is open a dictionary in mid-rehash pauses its active
