@@ -13,11 +13,11 @@ bench_setup() {
   bench_start
 }
 
-# Starts both servers and waits until they answer; sets cpid and rpid.
 # The JVM options ./cowkv passes (keep the two in step): a small initial heap, the native-heap trim.
 COWKV_DEFAULT_JVM_OPTS="-Xms32m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
 
-# COWKV_JAVA_OPTS replaces the JVM options (default: COWKV_DEFAULT_JVM_OPTS).
+# Starts both servers and waits until they answer; sets cpid and rpid. COWKV_JAVA_OPTS replaces
+# the JVM options (default: COWKV_DEFAULT_JVM_OPTS).
 bench_start() {
   # shellcheck disable=SC2086
   java ${COWKV_JAVA_OPTS-$COWKV_DEFAULT_JVM_OPTS} -jar "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Several BGSAVEs under write load in ONE CowKV process (docs/benchmarks-cow.md, session 10):
+# fills N keys of B bytes (redis-benchmark -P 16), then per save runs
+# `redis-benchmark -t set -r N -d B -c 20 -n R` with a BGSAVE sent 0.5 s into it, and prints
+# redis-benchmark's summary (ops/s, p99, max), the save's time and copied bytes, and memory (RSS,
+# arena native bytes) after the fill, at the end of each save and 10 s after the last one.
+#
+# Usage: bench/save-latency.sh [--keys N] [--value-size B] [--requests R] [--saves K] [--idle] [--pin]
+#   --idle  switch each snapshot thread to SCHED_IDLE (chrt) as soon as it exists
+#   --pin   run CowKV on core 0 and redis-benchmark on core 1 (taskset)
+# COWKV_JAVA_OPTS replaces the JVM options (default: the ones ./cowkv passes), e.g.
+#   COWKV_JAVA_OPTS="-Xms3g -Xmn2g -Xlog:gc,safepoint:file=/tmp/gc.log:time,uptime"
+# Loopback only, port 17111. Needs java, redis-server's tools (redis-cli, redis-benchmark).
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+keys=1000000
+size=512
+requests=800000
+saves=4
+idle=0
+pin=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keys) keys="$2"; shift 2 ;;
+    --value-size) size="$2"; shift 2 ;;
+    --requests) requests="$2"; shift 2 ;;
+    --saves) saves="$2"; shift 2 ;;
+    --idle) idle=1; shift ;;
+    --pin) pin=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
+port=17111
+jar="$here/server/target/cowkv-server.jar"
+[ -f "$jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests -pl server -am package)
+work="$(mktemp -d)"
+cp "$jar" "$work/cowkv-server.jar"
+server_cpu=()
+client_cpu=()
+if [ "$pin" = 1 ]; then
+  server_cpu=(taskset -c 0)
+  client_cpu=(taskset -c 1)
+fi
+# shellcheck disable=SC2086
+"${server_cpu[@]}" java ${COWKV_JAVA_OPTS-$COWKV_DEFAULT_JVM_OPTS} -jar "$work/cowkv-server.jar" --port "$port" \
+  --bind 127.0.0.1 --save "" --dir "$work" > "$work/cowkv.log" 2>&1 &
+pid=$!
+trap 'redis-cli -p $port shutdown nosave >/dev/null 2>&1 || kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+
+info() { redis-cli -p "$port" info "$1" | tr -d '\r' | awk -F: -v k="$2" '$1==k{print $2}'; }
+mem() {
+  echo "$1: RSS $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MB, used_memory $(info memory used_memory), arena_native_bytes $(info memory arena_native_bytes)"
+}
+echo "# date $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $keys keys x $size B, idle=$idle pin=$pin"
+echo "# JVM options: ${COWKV_JAVA_OPTS-$COWKV_DEFAULT_JVM_OPTS}"
+"${client_cpu[@]}" redis-benchmark -p "$port" -t set -r "$keys" -n $((keys * 2)) -d "$size" -c 50 -P 16 -q >/dev/null 2>&1
+sleep 6
+mem "after fill"
+for s in $(seq 1 "$saves"); do
+  out="$work/bench-$s.csv"
+  ("${client_cpu[@]}" redis-benchmark -p "$port" -t set -r "$keys" -d "$size" -c 20 -n "$requests" -q --csv 2>/dev/null \
+    | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}' > "$out") &
+  bp=$!
+  sleep 0.5
+  redis-cli -p "$port" bgsave >/dev/null
+  if [ "$idle" = 1 ]; then
+    for _ in $(seq 1 500); do
+      tid=$(ps -L -o tid=,comm= -p "$pid" | awk '$2 ~ /^cowkv-bgsave/{print $1}' | tail -1)
+      if [ -n "$tid" ]; then chrt --idle -p 0 "$tid" || true; break; fi
+      sleep 0.002
+    done
+  fi
+  while [ "$(info persistence rdb_bgsave_in_progress)" = 1 ]; do sleep 0.1; done
+  mem "save $s done"
+  wait "$bp"
+  echo "save $s: writer $(cat "$out"); save $(info persistence rdb_last_bgsave_time_sec) s, rdb_last_cow_size $(info persistence rdb_last_cow_size), status $(info persistence rdb_last_bgsave_status)"
+done
+sleep 10
+mem "10 s after the last save"
