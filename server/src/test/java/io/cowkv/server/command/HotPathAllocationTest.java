@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Dispatching GET, SET, INCR, EXISTS and DEL allocates nothing on the Java heap per command once
+ * Dispatching GET, SET (also with EX), INCR, EXISTS and DEL allocates nothing on the Java heap per command once
  * warm (the values live in the arena, the arguments in the connection's reusable buffers).
  * Measured with the JVM's per-thread allocation counter, not with time.
  */
@@ -49,6 +49,10 @@ class HotPathAllocationTest {
         for (int i = 0; i < counters.length; i++) {
             counters[i] = ("n" + i).getBytes(StandardCharsets.US_ASCII);
         }
+        byte[][] ttlKeys = new byte[7][];
+        for (int i = 0; i < ttlKeys.length; i++) {
+            ttlKeys[i] = ("ttl" + i).getBytes(StandardCharsets.US_ASCII);
+        }
         Runnable round = () -> {
             int i = 0;
             for (byte[] k : keys) {
@@ -56,6 +60,7 @@ class HotPathAllocationTest {
                 run(dispatcher, session, args, out, GET, k, null);
                 run(dispatcher, session, args, out, INCR, counters[i++ % 7], null);
                 run(dispatcher, session, args, out, EXISTS, k, null);
+                runSetEx(dispatcher, session, args, out, ttlKeys[i % 7], value);
             }
         };
         for (int i = 0; i < 20; i++) {
@@ -68,7 +73,7 @@ class HotPathAllocationTest {
         for (int i = 0; i < rounds; i++) {
             round.run();
         }
-        long perCommand = (mx.getThreadAllocatedBytes(tid) - before) / (rounds * keys.length * 4L);
+        long perCommand = (mx.getThreadAllocatedBytes(tid) - before) / (rounds * keys.length * 5L);
         out.release();
         assertThat(perCommand).as("heap bytes allocated per command (%d)", perCommand).isLessThan(8);
     }
@@ -79,6 +84,22 @@ class HotPathAllocationTest {
     private static final byte[] EXISTS = "EXISTS".getBytes(StandardCharsets.US_ASCII);
 
     private static final CommandArgs[] ONE = new CommandArgs[1];
+    private static final byte[] EX = "EX".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SECONDS = "100".getBytes(StandardCharsets.US_ASCII);
+
+    /** SET key value EX 100 (the TTL path: option parsing, the clock, a record with its expire field). */
+    private static void runSetEx(Dispatcher d, Session s, CommandArgs args, ByteBuf out, byte[] key, byte[] value) {
+        ONE[0] = args;
+        args.clear();
+        args.add(SET, 0, SET.length);
+        args.add(key, 0, key.length);
+        args.add(value, 0, value.length);
+        args.add(EX, 0, EX.length);
+        args.add(SECONDS, 0, SECONDS.length);
+        out.clear();
+        d.prefetch(s, ONE, 1);
+        d.dispatch(s, args);
+    }
 
     private static void run(Dispatcher d, Session s, CommandArgs args, ByteBuf out, byte[] n, byte[] key, byte[] value) {
         ONE[0] = args;

@@ -142,7 +142,6 @@ public final class StringCommands {
     private int parseOptions(Session s, CommandArgs a, int from, boolean isSet, String cmd) {
         Reply r = s.reply();
         int flags = 0;
-        long now = server.keyspace.clock().millis();
         // The same expire option may repeat (the last one wins), a different one is a syntax
         // error, and the value is checked only after every option is parsed, so a syntax error
         // anywhere wins over a bad number.
@@ -179,15 +178,15 @@ public final class StringCommands {
             long v = num[0];
             boolean seconds = a.is(i, "ex") || a.is(i, "exat");
             boolean relative = a.is(i, "ex") || a.is(i, "px");
-            ErrorReply invalid = new ErrorReply("ERR invalid expire time in '" + cmd + "' command");
             if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                r.error(invalid);
+                r.error(invalidExpire(cmd));
                 return -1;
             }
             long ms = seconds ? v * 1000 : v;
             if (relative) {
+                long now = server.keyspace.clock().millis(); // read only when needed: SET without EX/PX reads no clock
                 if (ms > Long.MAX_VALUE - now) {
-                    r.error(invalid);
+                    r.error(invalidExpire(cmd));
                     return -1;
                 }
                 ms += now;
@@ -195,6 +194,10 @@ public final class StringCommands {
             num[0] = ms;
         }
         return flags;
+    }
+
+    private static ErrorReply invalidExpire(String cmd) {
+        return new ErrorReply("ERR invalid expire time in '" + cmd + "' command");
     }
 
     private void set(Session s, CommandArgs a) {
