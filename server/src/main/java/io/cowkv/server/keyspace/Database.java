@@ -295,6 +295,7 @@ public final class Database {
             long va = arena.allocate(Math.max(1, vlen));
             arena.write(va, v, voff, vlen);
             arena.writeLong(rec + value8Offset(m), va);
+            arena.writeInt(rec + capacityOffset(m), Math.max(1, vlen));
         }
         return place(rec, old, oldExpire, newExpire);
     }
@@ -316,6 +317,85 @@ public final class Database {
         long exp = expireOf(rec);
         finishOverwrite(rec, m, exp, exp);
         return true;
+    }
+
+    /**
+     * APPEND of {@code b[off, off+len)} to the string value of the key just looked up as
+     * {@code e} (a live string entry of this database, no write in between). Amortized O(len),
+     * as Redis's sdsMakeRoomFor: an external value grows in place while its allocation has room,
+     * and when it must move it gets room to spare (twice its length up to 1 MiB, then 1 MiB more);
+     * an inline value grows in place within its size class. Nothing is copied to the heap. The
+     * result is reported as "raw"; the TTL is kept. Returns the new length; the caller checks it
+     * against proto-max-bulk-len first.
+     */
+    public long append(Entry e, byte[] b, int off, int len) {
+        long rec = e.addr;
+        int m = arena.readInt(rec + META);
+        if (EntryLayout.isInt(m)) {
+            byte[] digits = e.stringBytes(); // at most 20 bytes
+            byte[] joined = java.util.Arrays.copyOf(digits, digits.length + len);
+            System.arraycopy(b, off, joined, digits.length, len);
+            byte[] k = e.key();
+            setString(k, 0, k.length, joined, 0, joined.length, true, Entry.RAW);
+            return joined.length;
+        }
+        int keyLen = arena.readInt(rec + KEY_LEN);
+        int vlen = arena.readInt(rec + valueLenOffset(m));
+        long newLen = (long) vlen + len;
+        if (external(m)) {
+            long va = arena.readLong(rec + value8Offset(m));
+            int cap = arena.readInt(rec + capacityOffset(m));
+            if (newLen > cap) {
+                int newCap = growCapacity(newLen);
+                long nva = arena.allocate(newCap);
+                arena.copy(va, nva, vlen);
+                arena.free(va, cap);
+                va = nva;
+                arena.writeLong(rec + value8Offset(m), va);
+                arena.writeInt(rec + capacityOffset(m), newCap);
+            }
+            arena.write(va + vlen, b, off, len);
+            arena.writeInt(rec + valueLenOffset(m), (int) newLen);
+            long exp = expireOf(rec);
+            finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
+            return newLen;
+        }
+        // inline
+        int hdr = keyOffset(m);
+        if (arena.usableSize(hdr + keyLen + vlen) >= hdr + keyLen + newLen) {
+            arena.write(rec + hdr + keyLen + vlen, b, off, len);
+            arena.writeInt(rec + valueLenOffset(m), (int) newLen);
+            long exp = expireOf(rec);
+            finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
+            return newLen;
+        }
+        // Outgrows its record: the value moves to its own allocation with room to spare.
+        boolean ttl = hasExpire(m);
+        long exp = expireOf(rec);
+        int nm = EntryLayout.meta(STRING, ENC_RAW, true, ttl, lru.now());
+        long n = arena.allocate(recordSize(nm, keyLen, 0));
+        arena.writeLong(n + META, (nm & 0xffffffffL) | (long) keyLen << 32);
+        if (ttl) {
+            arena.writeLong(n + EXPIRE, exp);
+        }
+        arena.copy(rec + hdr, n + keyOffset(nm), keyLen);
+        int newCap = growCapacity(newLen);
+        long va = arena.allocate(newCap);
+        arena.copy(rec + hdr + keyLen, va, vlen);
+        arena.write(va + vlen, b, off, len);
+        arena.writeLong(n + value8Offset(nm), va);
+        arena.writeInt(n + valueLenOffset(nm), (int) newLen);
+        arena.writeInt(n + capacityOffset(nm), newCap);
+        replaceInChain(rec, n);
+        arena.free(rec, recordSize(m, keyLen, vlen));
+        e.at(n);
+        return newLen;
+    }
+
+    /** Redis's sdsMakeRoomFor greed: double below 1 MiB, then 1 MiB more; within the arena's largest allocation. */
+    private int growCapacity(long needed) {
+        long cap = needed < (1 << 20) ? needed * 2 : needed + (1 << 20);
+        return (int) Math.max(needed, Math.min(cap, arena.maxAllocationSize()));
     }
 
     /** Stores an integer as a string value (Redis's "int" encoding), keeping the TTL when {@code keepTtl}. */
@@ -438,7 +518,7 @@ public final class Database {
         int m = (int) mk;
         int vlen = EntryLayout.isInt(m) ? 0 : arena.readInt(rec + valueLenOffset(m));
         if (external(m)) {
-            arena.free(arena.readLong(rec + value8Offset(m)), Math.max(1, vlen));
+            arena.free(arena.readLong(rec + value8Offset(m)), arena.readInt(rec + capacityOffset(m)));
         }
         arena.free(rec, recordSize(m, (int) (mk >>> 32), vlen));
     }

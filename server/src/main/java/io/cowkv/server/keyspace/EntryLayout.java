@@ -14,6 +14,7 @@ package io.cowkv.server.keyspace;
  * 16  long  expireAt   only with HAS_EXPIRE: absolute unix ms, or -1 (no TTL: PERSIST keeps the field)
  *     long  value8     only for INT (the integer) and EXTERNAL (the value's address)
  *     int   valueLen   only for strings that are not INT: bytes of the value
+ *     int   capacity   only for EXTERNAL: bytes of the value's allocation (APPEND grows into it)
  *     ...   key bytes, then the value bytes when the value is inline (neither INT nor EXTERNAL)
  * </pre>
  * A record is one arena allocation of {@link #keyOffset(int) keyOffset(meta)} {@code + keyLen}
@@ -32,8 +33,8 @@ final class EntryLayout {
     static final int KEY_LEN = 12;
     /** Offset of expireAt when present, and where the variable part starts. */
     static final int EXPIRE = 16;
-    /** The largest header: an EXTERNAL string with a TTL (fixed part, expireAt, value8, valueLen). */
-    static final int MAX_HEADER = 36;
+    /** The largest header: an EXTERNAL string with a TTL (fixed part, expireAt, value8, valueLen, capacity). */
+    static final int MAX_HEADER = 40;
 
     static final int ENC_INT = 1;
     static final int ENC_EMBSTR = 2;
@@ -106,14 +107,19 @@ final class EntryLayout {
         return value8Offset(meta) + (isInt(meta) || external(meta) ? 8 : 0);
     }
 
+    /** Offset of capacity (EXTERNAL records only). */
+    static int capacityOffset(int meta) {
+        return valueLenOffset(meta) + 4;
+    }
+
     /** Offset of the key bytes: the header's length. */
     static int keyOffset(int meta) {
-        return valueLenOffset(meta) + (isInt(meta) ? 0 : 4);
+        return valueLenOffset(meta) + (isInt(meta) ? 0 : external(meta) ? 8 : 4);
     }
 
     /** Header length of a new record with these properties. */
     static int headerSize(boolean isInt, boolean external, boolean hasExpire) {
-        return EXPIRE + (hasExpire ? 8 : 0) + (isInt || external ? 8 : 0) + (isInt ? 0 : 4);
+        return EXPIRE + (hasExpire ? 8 : 0) + (isInt || external ? 8 : 0) + (isInt ? 0 : external ? 8 : 4);
     }
 
     /** Bytes of the record's own allocation. */

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One block per page, of {@code pageSize + 64} bytes: a record's RDB encoding (opcodes and
  * lengths plus key and value) is at most one byte longer than its slot in the arena (a 20- to
- * 36-byte header plus key and value; the one byte only for an integer with a TTL and a key of 64
+ * 32-byte header plus key and value: such pages hold only inline and integer records; the one byte only for an integer with a TTL and a key of 64
  * bytes or more, so at most 42 records of a 4 KiB page), and a SELECTDB takes 2 bytes, so a page's
  * records fit; a block grows anyway if some record ever does not. No LZF on this path (valid RDB, just not
  * compressed). The expired-key rule is the snapshot thread's: a key whose TTL had passed at the

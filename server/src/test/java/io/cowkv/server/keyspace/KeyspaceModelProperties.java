@@ -77,7 +77,18 @@ class KeyspaceModelProperties {
             Map<String, Val> m = model[dbi];
             String key = "key:" + rnd.nextInt(keySpace) + (rnd.nextInt(20) == 0 ? "-" + "k".repeat(3000) : "");
             int op = rnd.nextInt(100);
-            if (op < 45) {
+            if (op >= 35 && op < 45 && m.containsKey(key)) {
+                // APPEND: in place, inline -> external, external growing past its capacity
+                String add = rnd.nextInt(4) == 0 ? "a".repeat(rnd.nextInt(3000)) : Integer.toString(rnd.nextInt(1000));
+                Entry e = db.lookup(b(key));
+                assertThat(e).isNotNull();
+                long n = db.append(e, b(add), 0, add.length());
+                Val old = m.get(key);
+                m.put(key, new Val(old.value + add, old.expireAt));
+                assertThat(n).isEqualTo(old.value.length() + add.length());
+                assertThat(new String(e.stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(old.value + add);
+                assertThat(e.encoding()).isEqualTo("raw");
+            } else if (op < 45) {
                 String v = randomValue(rnd);
                 boolean keepTtl = rnd.nextBoolean();
                 // a TTL given with the value (SET EX) makes the record with its expireAt field

@@ -85,6 +85,44 @@ class KeyspaceTest {
     }
 
     @Test
+    void appendGrowsInPlaceAndMovesOutWithRoomToSpare() {
+        Database db = ks.db(0);
+        set(db, "warm", "up");
+        set(db, "log", "ab"); // 16 + 4 + 3 + 2 = 25 bytes, size class 32
+        long base = ks.arena().usedBytes();
+        StringBuilder model = new StringBuilder("ab");
+        assertThat(db.append(db.lookup(b("log")), b("cdef"), 0, 4)).isEqualTo(6);
+        model.append("cdef");
+        assertThat(ks.arena().usedBytes()).as("within the record's size class: in place").isEqualTo(base);
+        assertThat(db.lookup(b("log")).encoding()).isEqualTo("raw");
+        byte[] chunk = b("x".repeat(3000));
+        db.append(db.lookup(b("log")), chunk, 0, chunk.length); // 3,006 bytes: the value moves out
+        model.append("x".repeat(3000));
+        long afterMove = ks.arena().usedBytes();
+        assertThat(afterMove - base).as("record with an external value + room to spare (2 x 3,006)")
+                .isGreaterThanOrEqualTo(2 * 3006L);
+        for (int i = 0; i < 2; i++) { // 3,006 + 2 x 1,000 = 5,006 < 6,012: no new allocation
+            byte[] more = b(Integer.toString(i).repeat(1000));
+            db.append(db.lookup(b("log")), more, 0, more.length);
+            model.append(Integer.toString(i).repeat(1000));
+        }
+        assertThat(ks.arena().usedBytes()).as("appends into the spare room allocate nothing").isEqualTo(afterMove);
+        Entry e = db.lookup(b("log"));
+        assertThat(e.stringLength()).isEqualTo(model.length());
+        assertThat(new String(e.stringBytes(), StandardCharsets.UTF_8)).isEqualTo(model.toString());
+        db.setExpire(e, now[0] + 1000); // the moved record keeps value, capacity and TTL
+        byte[] tail = b("!");
+        db.append(db.lookup(b("log")), tail, 0, 1);
+        model.append('!');
+        assertThat(new String(db.lookup(b("log")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo(model.toString());
+        assertThat(db.lookup(b("log")).expireAt()).isEqualTo(now[0] + 1000);
+        db.setLong(b("n"), 0, 1, 42, false);
+        assertThat(db.append(db.lookup(b("n")), b("7"), 0, 1)).as("an int value becomes a string").isEqualTo(3);
+        assertThat(new String(db.lookup(b("n")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo("427");
+        assertThat(db.lookup(b("n")).encoding()).isEqualTo("raw");
+    }
+
+    @Test
     void idleTimeWrapsWithTheLruClockAsRedisDoes() {
         assertThat(EntryLayout.idleSeconds(100, 40)).isEqualTo(60);
         assertThat(EntryLayout.idleSeconds(5, EntryLayout.LRU_MAX - 10)).as("the clock wrapped since").isEqualTo(15);

@@ -384,11 +384,7 @@ public final class StringCommands {
             s.reply().error(Errors.STRING_TOO_LONG);
             return;
         }
-        byte[] cur = e.stringBytes();
-        byte[] joined = new byte[(int) total];
-        System.arraycopy(cur, 0, joined, 0, cur.length);
-        System.arraycopy(a.data(), a.offset(2), joined, cur.length, addLen);
-        db.setString(a.data(), a.offset(1), a.length(1), joined, 0, joined.length, true, Entry.RAW);
+        db.append(e, a.data(), a.offset(2), addLen);
         server.stats.dirty++;
         s.reply().integer(total);
     }
