@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Dispatching GET, SET (also with EX), INCR, EXISTS and DEL allocates nothing on the Java heap per command once
+ * Dispatching GET, SET (also with EX), INCR, EXISTS, EXPIRE and DEL allocates nothing on the Java heap per command once
  * warm (the values live in the arena, the arguments in the connection's reusable buffers).
  * Measured with the JVM's per-thread allocation counter, not with time.
  */
@@ -35,6 +35,7 @@ class HotPathAllocationTest {
         ServerContext ctx = new ServerContext(keyspace, new ServerConfig(), registry, "7.0.15");
         new StringCommands(ctx).register(registry);
         new KeyCommands(ctx).register(registry);
+        new io.cowkv.server.command.keys.ExpireCommands(ctx).register(registry);
         Dispatcher dispatcher = new Dispatcher(ctx);
         Session session = new Session(1, "127.0.0.1:1", "127.0.0.1:2", 0, () -> { });
         ByteBuf out = Unpooled.directBuffer(1 << 20);
@@ -61,6 +62,7 @@ class HotPathAllocationTest {
                 run(dispatcher, session, args, out, INCR, counters[i++ % 7], null);
                 run(dispatcher, session, args, out, EXISTS, k, null);
                 runSetEx(dispatcher, session, args, out, ttlKeys[i % 7], value);
+                run(dispatcher, session, args, out, EXPIRE, ttlKeys[i % 7], SECONDS);
             }
         };
         for (int i = 0; i < 20; i++) {
@@ -73,7 +75,7 @@ class HotPathAllocationTest {
         for (int i = 0; i < rounds; i++) {
             round.run();
         }
-        long perCommand = (mx.getThreadAllocatedBytes(tid) - before) / (rounds * keys.length * 5L);
+        long perCommand = (mx.getThreadAllocatedBytes(tid) - before) / (rounds * keys.length * 6L);
         out.release();
         assertThat(perCommand).as("heap bytes allocated per command (%d)", perCommand).isLessThan(8);
     }
@@ -85,6 +87,7 @@ class HotPathAllocationTest {
 
     private static final CommandArgs[] ONE = new CommandArgs[1];
     private static final byte[] EX = "EX".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXPIRE = "EXPIRE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SECONDS = "100".getBytes(StandardCharsets.US_ASCII);
 
     /** SET key value EX 100 (the TTL path: option parsing, the clock, a record with its expire field). */
