@@ -321,27 +321,37 @@ public final class Database {
 
     /**
      * APPEND of {@code b[off, off+len)} to the string value of the key just looked up as
-     * {@code e} (a live string entry of this database, no write in between). Amortized O(len),
-     * as Redis's sdsMakeRoomFor: an external value grows in place while its allocation has room,
-     * and when it must move it gets room to spare (twice its length up to 1 MiB, then 1 MiB more);
-     * an inline value grows in place within its size class. Nothing is copied to the heap. The
-     * result is reported as "raw"; the TTL is kept. Returns the new length; the caller checks it
-     * against proto-max-bulk-len first.
+     * {@code e}; see {@link #writeAt}. Returns the new length.
      */
     public long append(Entry e, byte[] b, int off, int len) {
+        return writeAt(e, e.stringLength(), b, off, len);
+    }
+
+    /**
+     * SETRANGE/APPEND: writes {@code b[off, off+len)} at byte {@code at} of the string value of the
+     * key just looked up as {@code e} (a live string entry of this database, no write in between),
+     * zero-filling any gap past the current end. Amortized O(len), as Redis's sdsMakeRoomFor: an
+     * external value grows in place while its allocation has room, and when it must move it gets
+     * room to spare (twice its length up to 1 MiB, then 1 MiB more); an inline value grows in place
+     * within its size class. Nothing is copied to the heap (except the digits of an int-encoded
+     * value). The result is reported as "raw"; the TTL is kept. Returns the new length; the caller
+     * checks it against proto-max-bulk-len first.
+     */
+    public long writeAt(Entry e, long at, byte[] b, int off, int len) {
         long rec = e.addr;
         int m = arena.readInt(rec + META);
         if (EntryLayout.isInt(m)) {
             byte[] digits = e.stringBytes(); // at most 20 bytes
-            byte[] joined = java.util.Arrays.copyOf(digits, digits.length + len);
-            System.arraycopy(b, off, joined, digits.length, len);
+            byte[] joined = java.util.Arrays.copyOf(digits, (int) Math.max(digits.length, at + len));
+            System.arraycopy(b, off, joined, (int) at, len);
             byte[] k = e.key();
             setString(k, 0, k.length, joined, 0, joined.length, true, Entry.RAW);
             return joined.length;
         }
         int keyLen = arena.readInt(rec + KEY_LEN);
         int vlen = arena.readInt(rec + valueLenOffset(m));
-        long newLen = (long) vlen + len;
+        long newLen = Math.max(vlen, at + len);
+        long exp = expireOf(rec);
         if (external(m)) {
             long va = arena.readLong(rec + value8Offset(m));
             int cap = arena.readInt(rec + capacityOffset(m));
@@ -354,24 +364,20 @@ public final class Database {
                 arena.writeLong(rec + value8Offset(m), va);
                 arena.writeInt(rec + capacityOffset(m), newCap);
             }
-            arena.write(va + vlen, b, off, len);
+            writeValueBytes(va, vlen, at, b, off, len);
             arena.writeInt(rec + valueLenOffset(m), (int) newLen);
-            long exp = expireOf(rec);
             finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
             return newLen;
         }
-        // inline
         int hdr = keyOffset(m);
         if (arena.usableSize(hdr + keyLen + vlen) >= hdr + keyLen + newLen) {
-            arena.write(rec + hdr + keyLen + vlen, b, off, len);
+            writeValueBytes(rec + hdr + keyLen, vlen, at, b, off, len);
             arena.writeInt(rec + valueLenOffset(m), (int) newLen);
-            long exp = expireOf(rec);
             finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
             return newLen;
         }
         // Outgrows its record: the value moves to its own allocation with room to spare.
         boolean ttl = hasExpire(m);
-        long exp = expireOf(rec);
         int nm = EntryLayout.meta(STRING, ENC_RAW, true, ttl, lru.now());
         long n = arena.allocate(recordSize(nm, keyLen, 0));
         arena.writeLong(n + META, (nm & 0xffffffffL) | (long) keyLen << 32);
@@ -382,7 +388,7 @@ public final class Database {
         int newCap = growCapacity(newLen);
         long va = arena.allocate(newCap);
         arena.copy(rec + hdr + keyLen, va, vlen);
-        arena.write(va + vlen, b, off, len);
+        writeValueBytes(va, vlen, at, b, off, len);
         arena.writeLong(n + value8Offset(nm), va);
         arena.writeInt(n + valueLenOffset(nm), (int) newLen);
         arena.writeInt(n + capacityOffset(nm), newCap);
@@ -390,6 +396,14 @@ public final class Database {
         arena.free(rec, recordSize(m, keyLen, vlen));
         e.at(n);
         return newLen;
+    }
+
+    /** Writes {@code b[off, off+len)} at byte {@code at} of a value of {@code vlen} bytes at {@code va}, zero-filling a gap. */
+    private void writeValueBytes(long va, int vlen, long at, byte[] b, int off, int len) {
+        if (at > vlen) {
+            arena.fill(va + vlen, (int) (at - vlen), (byte) 0);
+        }
+        arena.write(va + at, b, off, len);
     }
 
     /** Redis's sdsMakeRoomFor greed: double below 1 MiB, then 1 MiB more; within the arena's largest allocation. */

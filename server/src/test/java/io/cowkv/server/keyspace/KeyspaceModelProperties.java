@@ -82,11 +82,25 @@ class KeyspaceModelProperties {
                 String add = rnd.nextInt(4) == 0 ? "a".repeat(rnd.nextInt(3000)) : Integer.toString(rnd.nextInt(1000));
                 Entry e = db.lookup(b(key));
                 assertThat(e).isNotNull();
-                long n = db.append(e, b(add), 0, add.length());
                 Val old = m.get(key);
-                m.put(key, new Val(old.value + add, old.expireAt));
-                assertThat(n).isEqualTo(old.value.length() + add.length());
-                assertThat(new String(e.stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(old.value + add);
+                String expected;
+                long n;
+                if (rnd.nextBoolean()) {
+                    n = db.append(e, b(add), 0, add.length());
+                    expected = old.value + add;
+                } else { // SETRANGE: inside the value, across its end, or past it (zero-filled gap)
+                    int at = rnd.nextInt(old.value.length() + 100);
+                    n = db.writeAt(e, at, b(add), 0, add.length());
+                    StringBuilder v = new StringBuilder(old.value);
+                    while (v.length() < at) {
+                        v.append('\0');
+                    }
+                    v.replace(at, Math.min(v.length(), at + add.length()), add);
+                    expected = v.toString();
+                }
+                m.put(key, new Val(expected, old.expireAt));
+                assertThat(n).isEqualTo(expected.length());
+                assertThat(new String(e.stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(expected);
                 assertThat(e.encoding()).isEqualTo("raw");
             } else if (op < 45) {
                 String v = randomValue(rnd);

@@ -475,13 +475,13 @@ public final class StringCommands {
             s.reply().error(Errors.STRING_TOO_LONG);
             return;
         }
-        byte[] out = new byte[(int) total];
         if (e != null) {
-            byte[] cur = e.stringBytes();
-            System.arraycopy(cur, 0, out, 0, cur.length);
+            db(s).writeAt(e, offset, a.data(), a.offset(3), vlen); // in place when the value has room
+        } else {
+            byte[] out = new byte[(int) total]; // a new key: zeros, then the bytes
+            System.arraycopy(a.data(), a.offset(3), out, (int) offset, vlen);
+            db(s).setString(a.data(), a.offset(1), a.length(1), out, 0, out.length, true, Entry.RAW);
         }
-        System.arraycopy(a.data(), a.offset(3), out, (int) offset, vlen);
-        db(s).setString(a.data(), a.offset(1), a.length(1), out, 0, out.length, true, Entry.RAW);
         server.stats.dirty++;
         s.reply().integer(total);
     }
