@@ -18,7 +18,6 @@ public final class Errors {
     public static final ErrorReply NO_SUCH_KEY = new ErrorReply("ERR no such key");
     public static final ErrorReply DB_INDEX_RANGE = new ErrorReply("ERR DB index is out of range");
     public static final ErrorReply INVALID_DB_INDEX = new ErrorReply("ERR invalid DB index");
-    public static final ErrorReply INVALID_EXPIRE_SET = new ErrorReply("ERR invalid expire time in 'set' command");
     public static final ErrorReply STRING_TOO_LONG = new ErrorReply("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     public static final ErrorReply OFFSET_RANGE = new ErrorReply("ERR offset is out of range");
     public static final ErrorReply OOM = new ErrorReply("OOM command not allowed when used memory > 'maxmemory'.");
@@ -35,6 +34,11 @@ public final class Errors {
             new ErrorReply("ERR NX and XX, GT or LT options at the same time are not compatible");
     public static final ErrorReply GT_LT_NX =
             new ErrorReply("ERR GT, LT, and/or NX options at the same time are not compatible");
+
+    /** SET/GETEX/SETEX/EXPIRE...'s error for an expire time out of range; built only when needed. */
+    public static ErrorReply invalidExpireTime(String command) {
+        return new ErrorReply("ERR invalid expire time in '" + command + "' command");
+    }
 
     public static ErrorReply wrongArity(String command) {
         return new ErrorReply("ERR wrong number of arguments for '" + command + "' command");

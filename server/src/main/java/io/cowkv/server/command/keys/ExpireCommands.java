@@ -88,14 +88,14 @@ public final class ExpireCommands {
         long when = num[0];
         if (unit == 1000) {
             if (when > Long.MAX_VALUE / 1000 || when < Long.MIN_VALUE / 1000) {
-                r.error(invalidExpire(cmd));
+                r.error(Errors.invalidExpireTime(cmd));
                 return;
             }
             when *= 1000;
         }
         long base = relative ? server.keyspace.clock().millis() : 0;
         if (when > Long.MAX_VALUE - base) {
-            r.error(invalidExpire(cmd));
+            r.error(Errors.invalidExpireTime(cmd));
             return;
         }
         when += base;
@@ -152,10 +152,5 @@ public final class ExpireCommands {
         db.setExpire(e, Entry.NO_EXPIRE);
         server.stats.dirty++;
         s.reply().integer(1);
-    }
-
-    /** Built only on the error path (a message per call would be garbage on every EXPIRE). */
-    private static String invalidExpire(String cmd) {
-        return "ERR invalid expire time in '" + cmd + "' command";
     }
 }

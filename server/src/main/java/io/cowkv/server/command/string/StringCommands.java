@@ -7,7 +7,6 @@ import io.cowkv.server.keyspace.Database;
 import io.cowkv.server.keyspace.Entry;
 import io.cowkv.server.keyspace.ValueType;
 import io.cowkv.server.protocol.CommandArgs;
-import io.cowkv.server.protocol.ErrorReply;
 import io.cowkv.server.protocol.Errors;
 import io.cowkv.server.protocol.Reply;
 
@@ -179,14 +178,14 @@ public final class StringCommands {
             boolean seconds = a.is(i, "ex") || a.is(i, "exat");
             boolean relative = a.is(i, "ex") || a.is(i, "px");
             if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                r.error(invalidExpire(cmd));
+                r.error(Errors.invalidExpireTime(cmd));
                 return -1;
             }
             long ms = seconds ? v * 1000 : v;
             if (relative) {
                 long now = server.keyspace.clock().millis(); // read only when needed: SET without EX/PX reads no clock
                 if (ms > Long.MAX_VALUE - now) {
-                    r.error(invalidExpire(cmd));
+                    r.error(Errors.invalidExpireTime(cmd));
                     return -1;
                 }
                 ms += now;
@@ -194,10 +193,6 @@ public final class StringCommands {
             num[0] = ms;
         }
         return flags;
-    }
-
-    private static ErrorReply invalidExpire(String cmd) {
-        return new ErrorReply("ERR invalid expire time in '" + cmd + "' command");
     }
 
     private void set(Session s, CommandArgs a) {
@@ -253,7 +248,7 @@ public final class StringCommands {
         long v = num[0];
         long now = server.keyspace.clock().millis();
         if (v <= 0 || v > Long.MAX_VALUE / unit || v * unit > Long.MAX_VALUE - now) {
-            s.reply().error("ERR invalid expire time in '" + cmd + "' command");
+            s.reply().error(Errors.invalidExpireTime(cmd));
             return;
         }
         Database db = db(s);
