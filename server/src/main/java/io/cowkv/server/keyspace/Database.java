@@ -265,11 +265,11 @@ public final class Database {
         }
         int enc = mode == Entry.RAW || vlen > EMBSTR_MAX ? ENC_RAW : ENC_EMBSTR;
         long old = live(k, off, len);
-        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old);
+        int om = old == 0 ? 0 : arena.readInt(old + META);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old, om);
         long newExpire = keepTtl ? oldExpire : expireAt;
         boolean ttl = newExpire != Entry.NO_EXPIRE;
         if (old != 0) {
-            int om = arena.readInt(old + META);
             int hdr = keyOffset(om);
             if (inline(om) && (hasExpire(om) || !ttl) && (long) hdr + len + vlen <= arena.maxSmallSize()) {
                 int oldLen = arena.readInt(old + valueLenOffset(om));
@@ -314,7 +314,7 @@ public final class Database {
             return false;
         }
         arena.writeLong(rec + value8Offset(m), v);
-        long exp = expireOf(rec);
+        long exp = expireOf(rec, m);
         finishOverwrite(rec, m, exp, exp);
         return true;
     }
@@ -351,7 +351,7 @@ public final class Database {
         int keyLen = arena.readInt(rec + KEY_LEN);
         int vlen = arena.readInt(rec + valueLenOffset(m));
         long newLen = Math.max(vlen, at + len);
-        long exp = expireOf(rec);
+        long exp = expireOf(rec, m);
         if (external(m)) {
             long va = arena.readLong(rec + value8Offset(m));
             int cap = arena.readInt(rec + capacityOffset(m));
@@ -380,7 +380,7 @@ public final class Database {
         boolean ttl = hasExpire(m);
         int nm = EntryLayout.meta(STRING, ENC_RAW, true, ttl, lru.now());
         long n = arena.allocate(recordSize(nm, keyLen, 0));
-        arena.writeLong(n + META, (nm & 0xffffffffL) | (long) keyLen << 32);
+        writeMetaAndKeyLength(n, nm, keyLen);
         if (ttl) {
             arena.writeLong(n + EXPIRE, exp);
         }
@@ -392,9 +392,7 @@ public final class Database {
         arena.writeLong(n + value8Offset(nm), va);
         arena.writeInt(n + valueLenOffset(nm), (int) newLen);
         arena.writeInt(n + capacityOffset(nm), newCap);
-        replaceInChain(rec, n);
-        arena.free(rec, recordSize(m, keyLen, vlen));
-        e.at(n);
+        moveRecord(e, n, recordSize(m, keyLen, vlen));
         return newLen;
     }
 
@@ -420,11 +418,11 @@ public final class Database {
     /** As above; without {@code keepTtl} the key gets {@code expireAt} (or {@link Entry#NO_EXPIRE}). */
     public Entry setLong(byte[] k, int off, int len, long v, boolean keepTtl, long expireAt) {
         long old = live(k, off, len);
-        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old);
+        int om = old == 0 ? 0 : arena.readInt(old + META);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old, om);
         long newExpire = keepTtl ? oldExpire : expireAt;
         boolean ttl = newExpire != Entry.NO_EXPIRE;
         if (old != 0) {
-            int om = arena.readInt(old + META);
             if (EntryLayout.isInt(om) && (hasExpire(om) || !ttl)) {
                 arena.writeLong(old + value8Offset(om), v);
                 finishOverwrite(old, om, oldExpire, newExpire);
@@ -440,11 +438,28 @@ public final class Database {
 
     /** Writes meta, key length, expireAt (when the meta has the field) and the key of a new record. */
     private void writeHeader(long rec, int m, byte[] k, int off, int len, long expireAt) {
-        arena.writeLong(rec + META, (m & 0xffffffffL) | (long) len << 32);
+        writeMetaAndKeyLength(rec, m, len);
         if (hasExpire(m)) {
             arena.writeLong(rec + EXPIRE, expireAt);
         }
         arena.write(rec + keyOffset(m), k, off, len);
+    }
+
+    /** The fixed part after the chain link: meta word and key length, in one write. */
+    private void writeMetaAndKeyLength(long rec, int m, int keyLen) {
+        arena.writeLong(rec + META, (m & 0xffffffffL) | (long) keyLen << 32);
+    }
+
+    /**
+     * Puts new record {@code n} (already filled in) in the chain place of the record {@code e}
+     * names, frees that record's own allocation ({@code oldSize} bytes; an external value it
+     * pointed to now belongs to {@code n}) and points {@code e} at {@code n}.
+     */
+    private void moveRecord(Entry e, long n, int oldSize) {
+        long old = e.addr;
+        replaceInChain(old, n);
+        arena.free(old, oldSize);
+        e.at(n);
     }
 
     /**
@@ -475,7 +490,12 @@ public final class Database {
 
     /** Absolute expire time of record {@code rec}, or {@link Entry#NO_EXPIRE}. */
     private long expireOf(long rec) {
-        return hasExpire(arena.readInt(rec + META)) ? arena.readLong(rec + EXPIRE) : Entry.NO_EXPIRE;
+        return expireOf(rec, arena.readInt(rec + META));
+    }
+
+    /** As above, for a record whose meta word {@code m} the caller has already read. */
+    private long expireOf(long rec, int m) {
+        return hasExpire(m) ? arena.readLong(rec + EXPIRE) : Entry.NO_EXPIRE;
     }
 
     /** Hash of record {@code rec}'s key. */
@@ -560,7 +580,7 @@ public final class Database {
     public void setExpire(Entry e, long expireAt) {
         long rec = e.addr;
         int m = arena.readInt(rec + META);
-        long cur = hasExpire(m) ? arena.readLong(rec + EXPIRE) : Entry.NO_EXPIRE;
+        long cur = expireOf(rec, m);
         if (cur == expireAt) {
             return;
         }
@@ -573,12 +593,10 @@ public final class Database {
         int vlen = inline(m) ? arena.readInt(rec + valueLenOffset(m)) : 0;
         int oldSize = recordSize(m, keyLen, vlen);
         long n = arena.allocate(oldSize + 8);
-        arena.writeLong(n + META, (withExpire(m) & 0xffffffffL) | (long) keyLen << 32);
+        writeMetaAndKeyLength(n, withExpire(m), keyLen);
         arena.writeLong(n + EXPIRE, expireAt);
-        arena.copy(rec + EXPIRE, n + EXPIRE + 8, oldSize - EXPIRE); // value8/valueLen, key, inline value
-        replaceInChain(rec, n);
-        arena.free(rec, oldSize); // an external value now belongs to n
-        e.at(n);
+        arena.copy(rec + EXPIRE, n + EXPIRE + 8, oldSize - EXPIRE); // value8, lengths, key, inline value
+        moveRecord(e, n, oldSize);
     }
 
     /** Puts record {@code n} in record {@code old}'s place in its bucket chain (found by hashing its key). */

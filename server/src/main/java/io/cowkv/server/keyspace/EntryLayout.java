@@ -117,9 +117,9 @@ final class EntryLayout {
         return valueLenOffset(meta) + (isInt(meta) ? 0 : external(meta) ? 8 : 4);
     }
 
-    /** Header length of a new record with these properties. */
+    /** Header length of a new string record with these properties. */
     static int headerSize(boolean isInt, boolean external, boolean hasExpire) {
-        return EXPIRE + (hasExpire ? 8 : 0) + (isInt || external ? 8 : 0) + (isInt ? 0 : external ? 8 : 4);
+        return keyOffset(meta(0, isInt ? ENC_INT : ENC_RAW, external, hasExpire, 0));
     }
 
     /** Bytes of the record's own allocation. */
