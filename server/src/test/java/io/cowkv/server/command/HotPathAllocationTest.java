@@ -92,26 +92,29 @@ class HotPathAllocationTest {
 
     /** SET key value EX 100 (the TTL path: option parsing, the clock, a record with its expire field). */
     private static void runSetEx(Dispatcher d, Session s, CommandArgs args, ByteBuf out, byte[] key, byte[] value) {
-        ONE[0] = args;
-        args.clear();
-        args.add(SET, 0, SET.length);
-        args.add(key, 0, key.length);
-        args.add(value, 0, value.length);
+        fill(args, SET, key, value);
         args.add(EX, 0, EX.length);
         args.add(SECONDS, 0, SECONDS.length);
-        out.clear();
-        d.prefetch(s, ONE, 1);
-        d.dispatch(s, args);
+        dispatch(d, s, args, out);
     }
 
     private static void run(Dispatcher d, Session s, CommandArgs args, ByteBuf out, byte[] n, byte[] key, byte[] value) {
-        ONE[0] = args;
+        fill(args, n, key, value);
+        dispatch(d, s, args, out);
+    }
+
+    /** Arguments {@code n key [value]}. */
+    private static void fill(CommandArgs args, byte[] n, byte[] key, byte[] value) {
         args.clear();
         args.add(n, 0, n.length);
         args.add(key, 0, key.length);
         if (value != null) {
             args.add(value, 0, value.length);
         }
+    }
+
+    private static void dispatch(Dispatcher d, Session s, CommandArgs args, ByteBuf out) {
+        ONE[0] = args;
         out.clear();
         d.prefetch(s, ONE, 1); // the pipelined path warms the caches first; it must not allocate either
         d.dispatch(s, args);
