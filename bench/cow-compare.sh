@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 # shellcheck source=bench/lib.sh
-. "$here/lib.sh" # for COWKV_DEFAULT_JVM_OPTS (the options ./cowkv passes)
+. "$here/lib.sh" # for cowkv_start (CowKV with the JVM options ./cowkv passes)
 keys=1000000
 value_size=512
 baseline=5
@@ -99,8 +99,7 @@ wait_for "$redis_port" redis-server "${pids[-1]}"
 
 targets=(--host 127.0.0.1 --port "$redis_port" --label "redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')")
 if [ "$redis_only" = 0 ]; then
-  # shellcheck disable=SC2086
-  (cd "$out/cowkv-data" && exec java $COWKV_DEFAULT_JVM_OPTS ${COWKV_JAVA_OPTS:-} -jar "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
+  (cd "$out/cowkv-data" && cowkv_start "$server_jar" --port "$cowkv_port" --bind 127.0.0.1 --save "" \
     --dir "$out/cowkv-data") >"$out/cowkv.log" 2>&1 &
   pids+=($!)
   wait_for "$cowkv_port" CowKV "${pids[-1]}"

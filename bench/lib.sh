@@ -13,14 +13,19 @@ bench_setup() {
   bench_start
 }
 
-# The JVM options ./cowkv passes (keep the two in step): a small initial heap, the native-heap trim.
-COWKV_DEFAULT_JVM_OPTS="-Xms32m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"
+cowkv_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Starts both servers and waits until they answer; sets cpid and rpid. COWKV_JAVA_OPTS replaces
-# the JVM options (default: COWKV_DEFAULT_JVM_OPTS).
+# cowkv_start JAR ARGS...: runs CowKV from JAR through ./cowkv (so with the JVM options users
+# get), in the foreground; COWKV_JAVA_OPTS adds JVM options after those (the last one wins).
+cowkv_start() {
+  local jar="$1"
+  shift
+  COWKV_JAR="$jar" JAVA_OPTS="${COWKV_JAVA_OPTS:-}" exec "$cowkv_root/cowkv" "$@"
+}
+
+# Starts both servers and waits until they answer; sets cpid and rpid.
 bench_start() {
-  # shellcheck disable=SC2086
-  java ${COWKV_JAVA_OPTS-$COWKV_DEFAULT_JVM_OPTS} -jar "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \
+  cowkv_start "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \
     --dir "$work/c" > "$work/cowkv.log" 2>&1 &
   cpid=$!
   redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" \

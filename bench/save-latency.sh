@@ -5,10 +5,11 @@
 # redis-benchmark's summary (ops/s, p99, max), the save's time and copied bytes, and memory (RSS,
 # arena native bytes) after the fill, at the end of each save and 10 s after the last one.
 #
-# Usage: bench/save-latency.sh [--keys N] [--value-size B] [--requests R] [--saves K] [--idle] [--pin]
+# Usage: bench/save-latency.sh [--keys N] [--value-size B] [--requests R] [--saves K] [--idle] [--pin] [--nice-jit]
 #   --idle  switch each snapshot thread to SCHED_IDLE (chrt) as soon as it exists
 #   --pin   run CowKV on core 0 and redis-benchmark on core 1 (taskset)
-# COWKV_JAVA_OPTS replaces the JVM options (default: the ones ./cowkv passes), e.g.
+#   --nice-jit  renice the JIT compiler threads to 19 before each BGSAVE
+# CowKV starts through ./cowkv (its JVM options); COWKV_JAVA_OPTS adds options after those, e.g.
 #   COWKV_JAVA_OPTS="-Xms3g -Xmn2g -Xlog:gc,safepoint:file=/tmp/gc.log:time,uptime"
 # Loopback only, port 17111. Needs java, redis-server's tools (redis-cli, redis-benchmark).
 set -euo pipefail
@@ -19,6 +20,7 @@ requests=800000
 saves=4
 idle=0
 pin=0
+nicejit=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) keys="$2"; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --saves) saves="$2"; shift 2 ;;
     --idle) idle=1; shift ;;
     --pin) pin=1; shift ;;
+    --nice-jit) nicejit=1; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -45,7 +48,7 @@ if [ "$pin" = 1 ]; then
   client_cpu=(taskset -c 1)
 fi
 # shellcheck disable=SC2086
-"${server_cpu[@]}" java ${COWKV_JAVA_OPTS-$COWKV_DEFAULT_JVM_OPTS} -jar "$work/cowkv-server.jar" --port "$port" \
+COWKV_JAR="$work/cowkv-server.jar" JAVA_OPTS="${COWKV_JAVA_OPTS:-}" "${server_cpu[@]}" "$here/cowkv" --port "$port" \
   --bind 127.0.0.1 --save "" --dir "$work" > "$work/cowkv.log" 2>&1 &
 pid=$!
 trap 'redis-cli -p $port shutdown nosave >/dev/null 2>&1 || kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -55,8 +58,8 @@ info() { redis-cli -p "$port" info "$1" | tr -d '\r' | awk -F: -v k="$2" '$1==k{
 mem() {
   echo "$1: RSS $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MB, used_memory $(info memory used_memory), arena_native_bytes $(info memory arena_native_bytes)"
 }
-echo "# date $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $keys keys x $size B, idle=$idle pin=$pin"
-echo "# JVM options: ${COWKV_JAVA_OPTS-$COWKV_DEFAULT_JVM_OPTS}"
+echo "# date $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $keys keys x $size B, idle=$idle pin=$pin nice-jit=$nicejit"
+echo "# JVM: $(tr '\0' ' ' < /proc/$pid/cmdline)"
 "${client_cpu[@]}" redis-benchmark -p "$port" -t set -r "$keys" -n $((keys * 2)) -d "$size" -c 50 -P 16 -q >/dev/null 2>&1
 sleep 6
 mem "after fill"
@@ -66,6 +69,9 @@ for s in $(seq 1 "$saves"); do
     | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}' > "$out") &
   bp=$!
   sleep 0.5
+  if [ "$nicejit" = 1 ]; then
+    ps -L -o tid=,comm= -p "$pid" | awk '$2 ~ /^C[12]$/ || $3 ~ /^CompilerThre/{print $1}' | xargs -r renice -n 19 -p >/dev/null
+  fi
   redis-cli -p "$port" bgsave >/dev/null
   if [ "$idle" = 1 ]; then
     for _ in $(seq 1 500); do
