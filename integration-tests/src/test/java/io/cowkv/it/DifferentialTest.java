@@ -44,8 +44,11 @@ class DifferentialTest {
     @BeforeAll
     void startServers() throws Exception {
         RedisProcess.assumeAvailable();
-        redis = RedisProcess.started();
-        cowkv = CowKvProcess.started();
+        // DEBUG is compared too (debug.redis): allowed from loopback on both servers
+        redis = new RedisProcess("--enable-debug-command", "local");
+        redis.start();
+        cowkv = new CowKvProcess("--enable-debug-command", "local");
+        cowkv.start();
     }
 
     @AfterAll

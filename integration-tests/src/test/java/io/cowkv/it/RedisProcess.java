@@ -12,8 +12,16 @@ import java.util.List;
  * (CI installs it through {@code .ci/run}).
  */
 public final class RedisProcess extends ServerProcess {
+    private final List<String> extraArgs;
+
     public RedisProcess() {
+        this(new String[0]);
+    }
+
+    /** With more flags after the defaults, e.g. {@code "--enable-debug-command", "local"}. */
+    public RedisProcess(String... extraArgs) {
         super("redis");
+        this.extraArgs = List.of(extraArgs);
     }
 
     public static boolean available() {
@@ -34,7 +42,10 @@ public final class RedisProcess extends ServerProcess {
 
     @Override
     protected List<String> command(int port, Path dir) {
-        return List.of("redis-server", "--port", Integer.toString(port), "--bind", HOST, "--save", "",
-                "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--logfile", "");
+        List<String> cmd = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
+                "--logfile", ""));
+        cmd.addAll(extraArgs);
+        return cmd;
     }
 }

@@ -88,6 +88,7 @@ public final class CowKvServer {
                     }
                 }, CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
         new io.cowkv.server.command.server.PersistenceCommands(context, snapshots).register(registry);
+        new io.cowkv.server.command.server.DebugCommand(context, snapshots, ServerLog::warning).register(registry);
         PersistenceState persistence = new PersistenceState(snapshots);
         this.throughput = new Throughput(context);
         context.info(new InfoSections(context, memory, persistence, throughput));

@@ -29,6 +29,11 @@ public final class CommandSpec {
     public final String complexity;
     public final List<ArgDoc> args;
     public final CommandHandler handler;
+    /**
+     * Redis's CMD_PROTECTED (DEBUG): refused unless enable-debug-command allows the client. Not a
+     * COMMAND INFO flag, as in Redis.
+     */
+    public final boolean isProtected;
     private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     private CommandSpec parent;
     private String fullName;
@@ -48,6 +53,7 @@ public final class CommandSpec {
         this.complexity = b.complexity;
         this.args = ArgDoc.parse(b.args);
         this.handler = b.handler;
+        this.isProtected = b.isProtected;
         this.fullName = b.name;
     }
 
@@ -105,11 +111,18 @@ public final class CommandSpec {
         private String complexity = "O(1)";
         private String args = "";
         private CommandHandler handler;
+        private boolean isProtected;
         private final List<CommandSpec> subs = new ArrayList<>();
 
         private Builder(String name, int arity) {
             this.name = name;
             this.arity = arity;
+        }
+
+        /** See {@link CommandSpec#isProtected}. */
+        public Builder protectedCommand() {
+            this.isProtected = true;
+            return this;
         }
 
         public Builder flags(String... f) {

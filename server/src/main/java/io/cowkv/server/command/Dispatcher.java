@@ -140,6 +140,10 @@ public final class Dispatcher {
             reply.rejected(Errors.wrongArity(spec.fullName()));
             return;
         }
+        if (spec.isProtected && !server.protectedCommandsAllowed(s)) {
+            reply.rejected(Errors.protectedCommand(spec.name.toUpperCase(java.util.Locale.ROOT), "enable-debug-command"));
+            return;
+        }
         // PING too: Redis 7.0 refuses it with MISCONF after a failed background save.
         if (spec.is("write") || spec.is("denyoom") || spec.name.equals("ping")) {
             io.cowkv.server.protocol.ErrorReply refusal = writeGuard.check(spec, s);

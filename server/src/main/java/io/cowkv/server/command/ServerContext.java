@@ -44,6 +44,23 @@ public final class ServerContext {
         this.runId = sb.toString();
     }
 
+    /**
+     * Whether {@code s} may run protected commands (DEBUG) under enable-debug-command: "yes",
+     * or "local" and the client connected over loopback (Redis's islocalClient).
+     */
+    public boolean protectedCommandsAllowed(Session s) {
+        switch (config.enableDebugCommand()) {
+            case "yes":
+                return true;
+            case "local":
+                String host = s.addr.substring(0, Math.max(0, s.addr.lastIndexOf(':')));
+                return host.startsWith("127.") || host.equals("::1") || host.equals("[::1]")
+                        || host.equals("0:0:0:0:0:0:0:1");
+            default:
+                return false;
+        }
+    }
+
     public Lifecycle lifecycle() {
         return lifecycle;
     }

@@ -72,6 +72,9 @@ public final class ServerConfig {
     private final IntParam zsetMaxListpackValue = add(new IntParam("zset-max-listpack-value", true, 64, 0, Long.MAX_VALUE));
     private final IntParam listMaxListpackSize = add(new IntParam("list-max-listpack-size", true, -2, Integer.MIN_VALUE, Integer.MAX_VALUE));
     private final MemoryParam arenaPageSize = add(new MemoryParam("arena-page-size", false, 4096, 4096, 65536));
+    /** Who may run DEBUG: no one ("no", the default), everyone ("yes"), loopback clients ("local"). */
+    private final EnumParam enableDebugCommand =
+            add(new EnumParam("enable-debug-command", false, "no", "no", "yes", "local"));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
     private final StringParam metricsBind = add(new StringParam("metrics-bind", false, "127.0.0.1"));
 
@@ -212,6 +215,11 @@ public final class ServerConfig {
 
     public long maxmemory() {
         return maxmemory.value;
+    }
+
+    /** enable-debug-command: "no", "yes" or "local". */
+    public String enableDebugCommand() {
+        return enableDebugCommand.value;
     }
 
     public String maxmemoryPolicy() {

@@ -859,6 +859,20 @@ public final class Database {
         }
     }
 
+    /**
+     * Visits every live (not expired) entry, in table order; the entry passed is valid only during
+     * the call. The visitor must not change this database.
+     */
+    public void forEachLive(KeyVisitor v) {
+        long now = clock.millis();
+        forEachRecord(rec -> {
+            long at = expireOf(rec);
+            if (at == Entry.NO_EXPIRE || at > now) {
+                v.key(view.at(rec));
+            }
+        });
+    }
+
     /** All live keys (for KEYS). */
     public List<byte[]> keys() {
         long now = clock.millis();

@@ -127,7 +127,29 @@ public final class Entry {
 
     /** Seconds since the last access at Unix time {@code nowMillis} (OBJECT IDLETIME; 24-bit clock, as Redis). */
     public long idleSeconds(long nowMillis) {
-        return EntryLayout.idleSeconds(LruClock.at(nowMillis), lru(meta()));
+        return EntryLayout.idleSeconds(LruClock.at(nowMillis), EntryLayout.lru(meta()));
+    }
+
+    /**
+     * Whether Redis would hold this value as one of its shared integer objects (0..9999, created at
+     * start-up with refcount INT_MAX): OBJECT REFCOUNT and DEBUG OBJECT report that refcount.
+     */
+    public boolean sharedInteger() {
+        if (!isInt()) {
+            return false;
+        }
+        long v = longValue();
+        return v >= 0 && v < 10000;
+    }
+
+    /** The 24-bit LRU clock value of the last access (DEBUG OBJECT's {@code lru}). */
+    public int lru() {
+        return EntryLayout.lru(meta());
+    }
+
+    /** The record's arena address (DEBUG OBJECT's {@code Value at}); valid until the next write. */
+    public long address() {
+        return addr;
     }
 
     /** The key's bytes (a copy). */

@@ -80,12 +80,22 @@ public final class Keyspace implements AutoCloseable {
         return n;
     }
 
+    private boolean activeExpireEnabled = true;
+
+    /** DEBUG SET-ACTIVE-EXPIRE: false stops {@link #activeExpireCycle} (lazy expiry goes on). */
+    public void activeExpireEnabled(boolean enabled) {
+        activeExpireEnabled = enabled;
+    }
+
     /**
-     * Redis's slow active-expire cycle: per database, sample {@value #EXPIRE_SAMPLES} keys with a
+     * Redis's slow active-expire cycle (nothing while disabled by {@link #activeExpireEnabled}): per database, sample {@value #EXPIRE_SAMPLES} keys with a
      * TTL, delete the expired ones, and repeat while more than 10% of a sample had expired, within
      * a time budget of 25% of the cron period ({@code 250 / hz} ms). Returns the keys deleted.
      */
     public long activeExpireCycle(int hz) {
+        if (!activeExpireEnabled) {
+            return 0;
+        }
         long deadline = System.nanoTime() + 250_000_000L / Math.max(1, hz);
         long deleted = 0;
         for (Database db : dbs) {

@@ -15,6 +15,8 @@ public final class Errors {
     public static final ErrorReply NOT_FLOAT = new ErrorReply("ERR value is not a valid float");
     public static final ErrorReply OVERFLOW = new ErrorReply("ERR increment or decrement would overflow");
     public static final ErrorReply INCR_NAN_INF = new ErrorReply("ERR increment would produce NaN or Infinity");
+    /** getPositiveLongFromObjectOrReply's default message (not an integer, or negative). */
+    public static final ErrorReply POSITIVE_VALUE = new ErrorReply("ERR value is out of range, must be positive");
     public static final ErrorReply NO_SUCH_KEY = new ErrorReply("ERR no such key");
     public static final ErrorReply DB_INDEX_RANGE = new ErrorReply("ERR DB index is out of range");
     public static final ErrorReply INVALID_DB_INDEX = new ErrorReply("ERR invalid DB index");
@@ -44,6 +46,13 @@ public final class Errors {
         return new ErrorReply("ERR wrong number of arguments for '" + command + "' command");
     }
 
+    /** Redis's refusal of a protected command (DEBUG) that {@code option} does not allow for this client. */
+    public static ErrorReply protectedCommand(String command, String option) {
+        return new ErrorReply("ERR " + command + " command not allowed. If the " + option
+                + " option is set to \"local\", you can run it from a local connection, otherwise you need to set"
+                + " this option in the configuration file, and then restart the server.");
+    }
+
     /** Redis: {@code ERR unknown command 'foo', with args beginning with: 'a' 'b' }. */
     public static String unknownCommand(CommandArgs args) {
         StringBuilder sb = new StringBuilder("ERR unknown command '");
@@ -54,6 +63,14 @@ public final class Errors {
             appendSanitized(sb, args.string(i), 128 - sb.length());
             sb.append("' ");
         }
+        return sb.toString();
+    }
+
+    /** addReplySubcommandSyntaxError: {@code ERR unknown subcommand or wrong number of arguments for 'x'. Try DEBUG HELP.} */
+    public static String unknownSubcommandOrArity(String subcommand, String command) {
+        StringBuilder sb = new StringBuilder("ERR unknown subcommand or wrong number of arguments for '");
+        appendSanitized(sb, subcommand, 128);
+        sb.append("'. Try ").append(command.toUpperCase(java.util.Locale.ROOT)).append(" HELP.");
         return sb.toString();
     }
 

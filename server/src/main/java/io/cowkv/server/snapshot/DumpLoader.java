@@ -40,10 +40,18 @@ public final class DumpLoader {
         static final Result NONE = new Result(false, 0, 0, 0, null, -1, -1);
     }
 
-    /** The dump cannot be loaded; the message says which file and why. */
+    /** The dump cannot be loaded; the message says which file and why, for a start-up that stops. */
     public static final class LoadException extends Exception {
-        LoadException(String message, Throwable cause) {
-            super(message, cause);
+        private final String reason;
+
+        LoadException(Path file, String why, Throwable cause) {
+            super(fatal(file, why), cause);
+            this.reason = "Error trying to load the RDB dump " + file + ": " + why;
+        }
+
+        /** The problem without start-up's "Exiting" (DEBUG RELOAD keeps running). */
+        public String reason() {
+            return reason;
         }
     }
 
@@ -52,6 +60,21 @@ public final class DumpLoader {
      * expired before {@code nowMillis}.
      */
     public static Result load(Path file, Keyspace keyspace, long nowMillis) throws LoadException {
+        return read(file, new Loader(keyspace, nowMillis, Mode.LOAD));
+    }
+
+    /**
+     * Reads {@code file} completely as {@link #load} would, changing nothing: throws what
+     * {@code load} would throw (corrupt content, unsupported types, a database beyond the
+     * configured number) and, with {@code refuseExisting}, when a key it would load already
+     * exists in {@code keyspace}. The result counts what {@code load} would load.
+     */
+    public static Result check(Path file, Keyspace keyspace, long nowMillis, boolean refuseExisting)
+            throws LoadException {
+        return read(file, new Loader(keyspace, nowMillis, refuseExisting ? Mode.CHECK_NEW_KEYS : Mode.CHECK));
+    }
+
+    private static Result read(Path file, Loader v) throws LoadException {
         long start = System.nanoTime();
         InputStream raw;
         try {
@@ -59,19 +82,18 @@ public final class DumpLoader {
         } catch (NoSuchFileException e) {
             return Result.NONE;
         } catch (IOException e) {
-            throw new LoadException(fatal(file, DumpFile.reason(e)), e);
+            throw new LoadException(file, DumpFile.reason(e), e);
         }
-        Loader v = new Loader(keyspace, nowMillis);
         try (InputStream in = new BufferedInputStream(raw, 1 << 16)) {
             RdbReader.read(in, v);
         } catch (Unsupported e) {
-            throw new LoadException(fatal(file, e.getMessage()), e);
+            throw new LoadException(file, e.getMessage(), e);
         } catch (RdbUnsupportedException e) {
-            throw new LoadException(fatal(file, "it holds data CowKV cannot load yet: " + e.getMessage()), e);
+            throw new LoadException(file, "it holds data CowKV cannot load yet: " + e.getMessage(), e);
         } catch (RdbFormatException e) {
-            throw new LoadException(fatal(file, "the file is corrupt or truncated: " + e.getMessage()), e);
+            throw new LoadException(file, "the file is corrupt or truncated: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new LoadException(fatal(file, DumpFile.reason(e)), e);
+            throw new LoadException(file, DumpFile.reason(e), e);
         }
         return new Result(true, v.loaded, v.expired, System.nanoTime() - start, v.producedBy, v.ctime, v.usedMem);
     }
@@ -87,9 +109,13 @@ public final class DumpLoader {
         }
     }
 
+    /** What the visitor does with each key: store it, or only check that it could be stored. */
+    private enum Mode { LOAD, CHECK, CHECK_NEW_KEYS }
+
     private static final class Loader implements RdbVisitor {
         private final Keyspace keyspace;
         private final long now;
+        private final Mode mode;
         private Database db;
         private RdbKeyInfo key;
         private boolean skipping;
@@ -99,9 +125,10 @@ public final class DumpLoader {
         long ctime = -1;
         long usedMem = -1;
 
-        Loader(Keyspace keyspace, long now) {
+        Loader(Keyspace keyspace, long now, Mode mode) {
             this.keyspace = keyspace;
             this.now = now;
+            this.mode = mode;
             this.db = keyspace.db(0);
         }
 
@@ -145,11 +172,20 @@ public final class DumpLoader {
                         + info.kind().redisName() + " (" + info.encoding() + " at byte offset " + info.offset()
                         + "); CowKV can only load string values so far");
             }
+            if (mode == Mode.CHECK_NEW_KEYS && db.peek(info.key(), 0, info.key().length) != null) {
+                // Redis: "Duplicated key found in RDB file" (it exits)
+                throw new Unsupported("key '" + printable(info.key()) + "' in database " + info.db()
+                        + " already exists (RELOAD NOFLUSH without MERGE)");
+            }
         }
 
         @Override
         public void stringValue(byte[] value) {
             if (skipping) {
+                return;
+            }
+            if (mode != Mode.LOAD) {
+                loaded++;
                 return;
             }
             RdbKeyInfo k = key;

@@ -179,20 +179,8 @@ public final class SnapshotCoordinator {
      * for. Returns false when the shutdown must be refused because the save failed.
      */
     public boolean prepareShutdown(Boolean mode) {
-        Job j = job;
-        if (j != null) {
-            log.warning("There is a snapshot thread saving an .rdb. Killing it!");
-            cancel(j, "shutdown");
-            try {
-                if (!j.ended.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                    log.warning("The snapshot thread did not stop within " + SHUTDOWN_WAIT_SECONDS + " seconds");
-                    return false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            finish(j);
+        if (!stopRunningSave("shutdown")) {
+            return false;
         }
         boolean save = mode != null ? mode : !config.savePoints().isEmpty();
         if (!save) {
@@ -205,6 +193,72 @@ public final class SnapshotCoordinator {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Cancels a running BGSAVE and waits (on this, the keyspace thread) until its snapshot thread
+     * stopped, then closes its view. True when no save runs any more.
+     */
+    private boolean stopRunningSave(String why) {
+        Job j = job;
+        if (j == null) {
+            return true;
+        }
+        log.warning("There is a snapshot thread saving an .rdb. Killing it!");
+        cancel(j, why);
+        try {
+            if (!j.ended.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log.warning("The snapshot thread did not stop within " + SHUTDOWN_WAIT_SECONDS + " seconds");
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        finish(j);
+        return true;
+    }
+
+    /** Outcome of {@link #reload}. */
+    public enum ReloadReply { OK, SAVE_FAILED, LOAD_FAILED }
+
+    /**
+     * DEBUG RELOAD: with {@code save}, writes the dump synchronously (as SAVE, but not counted in
+     * rdb_saves, as Redis's rdbSave from DEBUG); then checks that the dump can be loaded
+     * ({@code check}), empties the data set ({@code flush}, when not null) and loads the dump
+     * ({@code load}), recording INFO's load figures. A running BGSAVE is cancelled first (a view
+     * may not be frozen twice; Redis lets its fork child go on instead).
+     *
+     * <p>Unlike Redis, which exits when the dump turns out corrupt or (NOFLUSH without MERGE)
+     * holds a key that exists, the check runs before anything is removed: a dump that cannot be
+     * loaded leaves the data set as it was and the reply is an error.
+     */
+    public ReloadReply reload(boolean save, DumpLoad check, Runnable flush, DumpLoad load) {
+        Path file = config.dir().resolve(config.dbfilename());
+        if (save && (!stopRunningSave("DEBUG RELOAD") || !saveNow(freezeForSave()))) {
+            return ReloadReply.SAVE_FAILED;
+        }
+        try {
+            if (!check.load(file, clock.getAsLong()).found()) {
+                log.warning("Error trying to load the RDB dump: " + file + " does not exist");
+                return ReloadReply.LOAD_FAILED;
+            }
+        } catch (DumpLoader.LoadException e) {
+            log.warning(e.reason());
+            return ReloadReply.LOAD_FAILED;
+        }
+        if (flush != null) {
+            flush.run();
+        }
+        try {
+            loadAtStartup(load);
+        } catch (DumpLoader.LoadException e) {
+            // Checked above; only a file changed in between gets here. What was loaded stays.
+            log.warning(e.reason());
+            return ReloadReply.LOAD_FAILED;
+        }
+        log.warning("DB reloaded by DEBUG RELOAD");
+        return ReloadReply.OK;
     }
 
     /** Whether writes get MISCONF now (Redis's writeCommandsDeniedByDiskError for RDB). */
@@ -338,6 +392,9 @@ public final class SnapshotCoordinator {
 
     /** Writes {@code view} synchronously on this thread and closes it; true on success. */
     private boolean saveNow(FrozenKeyspace view) {
+        if (view == null) {
+            return false;
+        }
         try {
             DumpFile.write(view, settings("temp-" + pid + ".rdb"), new AtomicLong(), Cancellation.NEVER);
             stats.dirty = 0;

@@ -12,8 +12,6 @@ import static io.cowkv.server.command.CommandSpec.command;
 
 /** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP. */
 public final class ObjectCommand {
-    /** Redis shares the integers 0..9999 and reports their refcount as INT_MAX. */
-    private static final long SHARED_INTEGERS = 10000;
     private final ServerContext server;
 
     public ObjectCommand(ServerContext server) {
@@ -56,8 +54,7 @@ public final class ObjectCommand {
         if (e == null) {
             s.reply().nullBulk();
         } else {
-            boolean shared = e.isInt() && e.longValue() >= 0 && e.longValue() < SHARED_INTEGERS;
-            s.reply().integer(shared ? Integer.MAX_VALUE : 1);
+            s.reply().integer(e.sharedInteger() ? Integer.MAX_VALUE : 1);
         }
     }
 
