@@ -1,7 +1,6 @@
 package io.cowkv.it.persistence;
 
 import io.cowkv.it.RespConnection;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,16 +80,7 @@ class CommandRepliesTest {
 
     @Test
     void repliesMatchRedis() throws Exception {
-        Assumptions.assumeTrue(PointInTimeTest.onPath("redis-server"), "redis-server is not on the PATH");
-        List<String> cow;
-        List<String> red;
-        try (Node n = Node.cowkv(cowDir, "--save", "").start()) {
-            cow = script(n);
-        }
-        try (Node n = Node.redis(redisDir, "--save", "").start()) {
-            red = script(n);
-        }
-        assertThat(cow).containsExactlyElementsOf(red);
+        List<String> cow = Node.sameOnBoth(cowDir, redisDir, CommandRepliesTest::script, "--save", "");
         assertThat(cow.get(0)).isEqualTo("+OK\r\n");
         assertThat(cow.get(5)).isEqualTo("+Background saving started\r\n");
         assertThat(cow.get(6)).isEqualTo("-ERR Background save already in progress\r\n");

@@ -52,6 +52,31 @@ final class Node implements AutoCloseable {
         return new Node("cowkv", dir, cmd);
     }
 
+    /** A sequence of commands whose results are compared between CowKV and Redis. */
+    interface Script {
+        List<String> run(Node n) throws Exception;
+    }
+
+    /**
+     * Runs {@code script} on a fresh CowKV in {@code cowDir} and on a fresh redis-server in
+     * {@code redisDir}, both started with {@code flags}, asserts that both give the same results
+     * and returns CowKV's. Skips the test when redis-server is not installed.
+     */
+    static List<String> sameOnBoth(Path cowDir, Path redisDir, Script script, String... flags) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PointInTimeTest.onPath("redis-server"),
+                "redis-server is not on the PATH");
+        List<String> cow;
+        List<String> red;
+        try (Node n = cowkv(cowDir, flags).start()) {
+            cow = script.run(n);
+        }
+        try (Node n = redis(redisDir, flags).start()) {
+            red = script.run(n);
+        }
+        org.assertj.core.api.Assertions.assertThat(cow).containsExactlyElementsOf(red);
+        return cow;
+    }
+
     /** A real redis-server on {@code dir} (no AOF), with extra flags. */
     static Node redis(Path dir, String... flags) {
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--bind", HOST, "--dir", dir.toString(),
