@@ -41,6 +41,7 @@ class DebugCommandTest {
         new DebugCommand(ctx, null, logged::add).register(registry);
         new io.cowkv.server.command.string.StringCommands(ctx).register(registry);
         new io.cowkv.server.command.keys.ExpireCommands(ctx).register(registry);
+        new io.cowkv.server.command.keys.KeyCommands(ctx).register(registry);
     }
 
     @AfterEach
@@ -49,7 +50,7 @@ class DebugCommandTest {
         keyspace.close();
     }
 
-    private String run(String addr, String... words) {
+    private String runFrom(String addr, String... words) {
         Session s = new Session(1, addr, "127.0.0.1:6379", now.get(), () -> { });
         s.reply().target(out);
         CommandArgs args = new CommandArgs();
@@ -62,7 +63,7 @@ class DebugCommandTest {
     }
 
     private String run(String... words) {
-        return run("127.0.0.1:50000", words);
+        return runFrom("127.0.0.1:50000", words);
     }
 
     private void enable(String mode) throws Exception {
@@ -74,13 +75,13 @@ class DebugCommandTest {
         assertThat(config.get("enable-debug-command")).isEqualTo("no");
         assertThat(run("DEBUG", "SLEEP", "0")).isEqualTo(REFUSED);
         enable("local");
-        assertThat(run("127.0.0.1:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
-        assertThat(run("127.8.9.10:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
-        assertThat(run("0:0:0:0:0:0:0:1:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
-        assertThat(run("10.1.2.3:50000", "DEBUG", "SLEEP", "0")).isEqualTo(REFUSED);
-        assertThat(run("192.168.0.7:50000", "DEBUG", "SLEEP", "0")).isEqualTo(REFUSED);
+        assertThat(runFrom("127.0.0.1:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
+        assertThat(runFrom("127.8.9.10:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
+        assertThat(runFrom("0:0:0:0:0:0:0:1:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
+        assertThat(runFrom("10.1.2.3:50000", "DEBUG", "SLEEP", "0")).isEqualTo(REFUSED);
+        assertThat(runFrom("192.168.0.7:50000", "DEBUG", "SLEEP", "0")).isEqualTo(REFUSED);
         enable("yes");
-        assertThat(run("10.1.2.3:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
+        assertThat(runFrom("10.1.2.3:50000", "DEBUG", "SLEEP", "0")).isEqualTo("+OK\r\n");
         // refusals are rejected calls, as arity errors are; the rest ran
         assertThat(registry.get("debug").stats.rejectedCalls).isEqualTo(3);
         assertThat(registry.get("debug").stats.calls).isEqualTo(4);
@@ -102,7 +103,7 @@ class DebugCommandTest {
         int len = Integer.parseInt(compressed.replaceAll(".*serializedlength:(\\d+).*\r\n", "$1"));
         assertThat(len).isBetween(4, 20);
         config.set("rdbcompression", "no", false);
-        assertThat(run("DEBUG", "OBJECT", "long")).matches(String.format(pattern, "1", "raw", 101, 0));
+        assertThat(run("DEBUG", "OBJECT", "long")).matches(String.format(pattern, "1", "raw", 102, 0)); // 2-byte length + 100
         // idle time follows the clock; DEBUG OBJECT itself is not an access
         now.addAndGet(7_000);
         keyspace.tickLruClock();
