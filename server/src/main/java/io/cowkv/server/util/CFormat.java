@@ -24,7 +24,14 @@ public final class CFormat {
      * {@code 99.9}). For finite values.
      */
     public static String fixed6Trimmed(double v) {
-        String s = fixed(v, 6);
+        return trimDoubleString(fixed(v, 6));
+    }
+
+    /** Redis's {@code trimDoubleString}: in a number with a dot, trailing zeros and then a trailing dot removed. */
+    public static String trimDoubleString(String s) {
+        if (s.indexOf('.') < 0) {
+            return s;
+        }
         int end = s.length();
         while (s.charAt(end - 1) == '0') {
             end--;

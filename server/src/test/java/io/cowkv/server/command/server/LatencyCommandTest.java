@@ -1,21 +1,14 @@
 package io.cowkv.server.command.server;
 
 import io.cowkv.server.command.CommandRegistry;
-import io.cowkv.server.command.Dispatcher;
+import io.cowkv.server.command.DispatchFixture;
 import io.cowkv.server.command.ServerContext;
-import io.cowkv.server.command.Session;
 import io.cowkv.server.config.ConfigException;
 import io.cowkv.server.config.ServerConfig;
-import io.cowkv.server.keyspace.Clock;
-import io.cowkv.server.keyspace.Keyspace;
-import io.cowkv.server.protocol.CommandArgs;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,13 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * latencystats make of it (run times vary, so formats and counts are checked, not times).
  */
 class LatencyCommandTest {
-    private final Keyspace keyspace = new Keyspace(16, Clock.SYSTEM);
-    private final CommandRegistry registry = new CommandRegistry();
-    private final ServerConfig config = new ServerConfig();
-    private final ServerContext ctx = new ServerContext(keyspace, config, registry, "7.0.15");
-    private final Dispatcher dispatcher = new Dispatcher(ctx);
-    private final Session session = new Session(1, "a", "b", 0, () -> { });
-    private final ByteBuf out = Unpooled.buffer();
+    private final DispatchFixture fixture = new DispatchFixture();
+    private final CommandRegistry registry = fixture.registry;
+    private final ServerConfig config = fixture.config;
+    private final ServerContext ctx = fixture.ctx;
     private InfoSections info;
 
     @BeforeEach
@@ -40,23 +30,15 @@ class LatencyCommandTest {
         new ConfigCommand(ctx).register(registry);
         new LatencyCommand(ctx).register(registry);
         info = new InfoSections(ctx, null, null, null); // only the latencystats section is asked for
-        session.reply().target(out);
     }
 
     @AfterEach
     void tearDown() {
-        out.release();
-        keyspace.close();
+        fixture.close();
     }
 
     private String run(String... words) {
-        CommandArgs args = new CommandArgs();
-        for (String w : words) {
-            args.add(w);
-        }
-        out.clear();
-        dispatcher.dispatch(session, args);
-        return out.toString(StandardCharsets.UTF_8);
+        return fixture.run(words);
     }
 
     @Test
