@@ -27,6 +27,8 @@ import io.cowkv.server.snapshot.SnapshotLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.cowkv.server.metrics.LatencyMonitor;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -62,6 +64,7 @@ public final class CowKvServer {
         new KeyCommands(context).register(registry);
         new io.cowkv.server.command.keys.ExpireCommands(context).register(registry);
         new io.cowkv.server.command.keys.ObjectCommand(context).register(registry);
+        new io.cowkv.server.command.server.LatencyCommand(context).register(registry);
         this.dispatcher = new Dispatcher(context);
         dispatcher.internalErrors(ServerLog::warning);
         MemoryReport memory = new ArenaMemoryReport(config, keyspace.arena());
@@ -87,6 +90,7 @@ public final class CowKvServer {
                         ServerLog.warning(message);
                     }
                 }, CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
+        snapshots.onFork(usec -> context.latency.fork(usec, memory.usedMemory()));
         new io.cowkv.server.command.server.PersistenceCommands(context, snapshots).register(registry);
         new io.cowkv.server.command.server.DebugCommand(context, snapshots, ServerLog::warning).register(registry);
         PersistenceState persistence = new PersistenceState(snapshots);
@@ -152,7 +156,9 @@ public final class CowKvServer {
     /** serverCron: active expiry and rate sampling, on the keyspace thread. */
     private void cron() {
         keyspace.tickLruClock();
+        long expireStart = System.nanoTime();
         keyspace.activeExpireCycle(config.hz());
+        context.latency.addSampleIfNeeded(LatencyMonitor.EXPIRE_CYCLE, (System.nanoTime() - expireStart) / 1_000_000);
         keyspace.cronResize();
         throughput.sample();
         snapshots.cron();

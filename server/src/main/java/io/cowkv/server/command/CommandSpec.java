@@ -179,8 +179,11 @@ public final class CommandSpec {
         public long usec;
         public long rejectedCalls;
         public long failedCalls;
+        /** Latency histogram (INFO latencystats, LATENCY HISTOGRAM); cleared with the rest. */
+        public final io.cowkv.server.metrics.CommandLatency latency = new io.cowkv.server.metrics.CommandLatency();
 
         public void reset() {
+            latency.reset();
             calls = 0;
             usec = 0;
             rejectedCalls = 0;

@@ -1,5 +1,6 @@
 package io.cowkv.server.command;
 
+import io.cowkv.server.metrics.LatencyMonitor;
 import io.cowkv.server.protocol.CommandArgs;
 import io.cowkv.server.protocol.Errors;
 import io.cowkv.server.protocol.Reply;
@@ -171,6 +172,13 @@ public final class Dispatcher {
         spec.stats.usec += usec;
         if (reply.errors() != errorsBefore) {
             spec.stats.failedCalls++;
+        }
+        // Redis 7.0's call(): the latency monitor's command events, then the command's histogram.
+        if (server.latency.exceeds(usec / 1000)) {
+            server.latency.addSample(spec.is("fast") ? LatencyMonitor.FAST_COMMAND : LatencyMonitor.COMMAND, usec / 1000);
+        }
+        if (server.config.latencyTracking()) {
+            spec.stats.latency.record(usec);
         }
         s.lastCommand = spec.fullName();
     }

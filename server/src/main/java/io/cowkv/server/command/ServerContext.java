@@ -2,6 +2,7 @@ package io.cowkv.server.command;
 
 import io.cowkv.server.config.ServerConfig;
 import io.cowkv.server.keyspace.Keyspace;
+import io.cowkv.server.metrics.LatencyMonitor;
 import io.cowkv.server.metrics.ServerStats;
 
 /**
@@ -22,6 +23,8 @@ public final class ServerContext {
     public final ServerConfig config;
     public final ClientRegistry clients = new ClientRegistry();
     public final ServerStats stats = new ServerStats();
+    /** The latency monitor (LATENCY LATEST/HISTORY/GRAPH/DOCTOR); its threshold follows the config. */
+    public final LatencyMonitor latency = new LatencyMonitor(System::currentTimeMillis);
     public final CommandRegistry commands;
     public final String runId;
     public final long startMillis;
@@ -35,6 +38,8 @@ public final class ServerContext {
         this.commands = commands;
         this.version = version;
         this.startMillis = System.currentTimeMillis();
+        latency.threshold(config.latencyMonitorThreshold());
+        config.onChange("latency-monitor-threshold", () -> latency.threshold(config.latencyMonitorThreshold()));
         byte[] rnd = new byte[20];
         new java.security.SecureRandom().nextBytes(rnd);
         StringBuilder sb = new StringBuilder();

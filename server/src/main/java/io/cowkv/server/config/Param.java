@@ -184,4 +184,48 @@ abstract class Param {
             value = s;
         }
     }
+
+    /**
+     * {@code latency-tracking-info-percentiles}: space-separated percentiles in [0, 100], as Redis 7
+     * (config.c, a MULTI_ARG_CONFIG): the value is split on single spaces (so two spaces make an
+     * empty, invalid word), each word parsed as C's strtod through Redis's string2d, and shown with
+     * {@code %f} with trailing zeros and dot trimmed. The empty string means no percentiles. On an
+     * error nothing changes.
+     */
+    static final class PercentilesParam extends Param {
+        double[] values = {50, 99, 99.9};
+
+        PercentilesParam() {
+            super("latency-tracking-info-percentiles", true);
+        }
+
+        @Override
+        String show() {
+            StringBuilder sb = new StringBuilder();
+            for (double v : values) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(io.cowkv.server.util.CFormat.fixed6Trimmed(v));
+            }
+            return sb.toString();
+        }
+
+        @Override
+        void parse(String s) throws ConfigException {
+            String[] words = s.isEmpty() ? new String[0] : s.split(" ", -1);
+            double[] out = new double[words.length];
+            for (int i = 0; i < words.length; i++) {
+                double v = io.cowkv.server.util.CFormat.string2d(words[i]);
+                if (Double.isNaN(v)) {
+                    throw new ConfigException("Invalid latency-tracking-info-percentiles parameters");
+                }
+                if (v > 100.0 || v < 0.0) {
+                    throw new ConfigException("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+                }
+                out[i] = v;
+            }
+            values = out;
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.cowkv.server.config.Param.BoolParam;
 import io.cowkv.server.config.Param.EnumParam;
 import io.cowkv.server.config.Param.IntParam;
 import io.cowkv.server.config.Param.MemoryParam;
+import io.cowkv.server.config.Param.PercentilesParam;
 import io.cowkv.server.config.Param.StringParam;
 
 import java.nio.file.Files;
@@ -77,6 +78,12 @@ public final class ServerConfig {
             add(new EnumParam("enable-debug-command", false, "no", "no", "yes", "local"));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
     private final StringParam metricsBind = add(new StringParam("metrics-bind", false, "127.0.0.1"));
+    /** Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats). */
+    private final BoolParam latencyTracking = add(new BoolParam("latency-tracking", true, true));
+    private final PercentilesParam latencyTrackingInfoPercentiles = add(new PercentilesParam());
+    /** Milliseconds from which the latency monitor records an event; 0 = off. */
+    private final IntParam latencyMonitorThreshold =
+            add(new IntParam("latency-monitor-threshold", true, 0, 0, Long.MAX_VALUE));
 
     private <P extends Param> P add(P p) {
         params.put(p.name, p);
@@ -280,6 +287,19 @@ public final class ServerConfig {
 
     public long listMaxListpackSize() {
         return listMaxListpackSize.value;
+    }
+
+    public boolean latencyTracking() {
+        return latencyTracking.value;
+    }
+
+    /** The percentiles INFO latencystats shows (a copy; may be empty). */
+    public double[] latencyTrackingInfoPercentiles() {
+        return latencyTrackingInfoPercentiles.values.clone();
+    }
+
+    public long latencyMonitorThreshold() {
+        return latencyMonitorThreshold.value;
     }
 
     /** {@code save <seconds> <changes> [<seconds> <changes> ...]}; {@code save ""} disables. */

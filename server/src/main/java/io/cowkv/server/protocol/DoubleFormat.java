@@ -50,7 +50,7 @@ public final class DoubleFormat {
             return sb.append(a).toString();
         }
         String plain = bd.toPlainString();
-        return plain.contains(".") ? stripZeros(plain) : plain;
+        return plain.contains(".") ? io.cowkv.server.util.CFormat.trimDoubleString(plain) : plain;
     }
 
     /**
@@ -67,20 +67,6 @@ public final class DoubleFormat {
         }
         BigDecimal bd = new BigDecimal(Double.toString(d));
         String s = bd.toPlainString();
-        return s.contains(".") ? stripZeros(s) : s;
-    }
-
-    private static String stripZeros(String s) {
-        if (!s.contains(".")) {
-            return s;
-        }
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (s.charAt(end - 1) == '.') {
-            end--;
-        }
-        return s.substring(0, end);
+        return s.contains(".") ? io.cowkv.server.util.CFormat.trimDoubleString(s) : s;
     }
 }

@@ -66,6 +66,8 @@ public final class SnapshotCoordinator {
     private long lastBgsaveTimeSec = -1;
     private long saves;
     private long latestForkUsec;
+    /** Told each BGSAVE freeze's duration in microseconds (the latency monitor's "fork" event). */
+    private java.util.function.LongConsumer onFork = usec -> { };
     private long totalForks;
     private long lastCowSize;
     private SaveCost lastCost = SaveCost.NONE;
@@ -112,6 +114,11 @@ public final class SnapshotCoordinator {
 
     // ------------------------------------------------------------------ commands
 
+    /** Sets what hears each BGSAVE freeze's duration (us), on the keyspace thread, like latest_fork_usec. */
+    public void onFork(java.util.function.LongConsumer listener) {
+        this.onFork = listener;
+    }
+
     /** BGSAVE [SCHEDULE]. Redis 7.0 answers "already in progress" even with SCHEDULE while an RDB save runs. */
     public BgsaveReply bgsave() {
         if (job != null) {
@@ -130,6 +137,7 @@ public final class SnapshotCoordinator {
         }
         latestForkUsec = view.freezeNanos() / 1000;
         totalForks++;
+        onFork.accept(latestForkUsec);
         long id = nextJobId++;
         Job j = new Job(id, view, now, stats.dirty, settings("temp-" + pid + "-" + id + ".rdb"),
                 new WriterBlocks(view.pageSize(), view.frozenAtMillis()));

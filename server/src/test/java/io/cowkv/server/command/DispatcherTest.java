@@ -1,29 +1,21 @@
 package io.cowkv.server.command;
 
-import io.cowkv.server.config.ServerConfig;
-import io.cowkv.server.keyspace.Clock;
-import io.cowkv.server.keyspace.Keyspace;
-import io.cowkv.server.protocol.CommandArgs;
 import io.cowkv.server.protocol.Errors;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 
 import static io.cowkv.server.command.CommandSpec.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dispatcher alone answers unknown commands, unknown subcommands, arity and refused writes. */
 class DispatcherTest {
-    private final Keyspace keyspace = new Keyspace(16, Clock.SYSTEM);
-    private final CommandRegistry registry = new CommandRegistry();
-    private final ServerContext ctx = new ServerContext(keyspace, new ServerConfig(), registry, "7.0.15");
-    private final Dispatcher dispatcher = new Dispatcher(ctx);
-    private final Session session = new Session(1, "a", "b", 0, () -> { });
-    private final ByteBuf out = Unpooled.buffer();
+    private final DispatchFixture fixture = new DispatchFixture();
+    private final CommandRegistry registry = fixture.registry;
+    private final ServerContext ctx = fixture.ctx;
+    private final Dispatcher dispatcher = fixture.dispatcher;
+    private final Session session = fixture.session;
     private int handled;
 
     @BeforeEach
@@ -46,23 +38,15 @@ class DispatcherTest {
                     s.reply().integer(a.count());
                 }).build())
                 .build());
-        session.reply().target(out);
     }
 
     @AfterEach
     void tearDown() {
-        out.release();
-        keyspace.close();
+        fixture.close();
     }
 
     private String run(String... words) {
-        CommandArgs args = new CommandArgs();
-        for (String w : words) {
-            args.add(w);
-        }
-        out.clear();
-        dispatcher.dispatch(session, args);
-        return out.toString(StandardCharsets.UTF_8);
+        return fixture.run(words);
     }
 
     @Test

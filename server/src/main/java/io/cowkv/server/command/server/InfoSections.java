@@ -84,7 +84,7 @@ public final class InfoSections implements ServerContext.InfoSource {
                 case "modules": sb.append("# Modules\r\n"); break;
                 case "commandstats": commandstats(sb); break;
                 case "errorstats": errorstats(sb); break;
-                case "latencystats": sb.append("# Latencystats\r\n"); break;
+                case "latencystats": latencystats(sb); break;
                 case "cluster": sb.append("# Cluster\r\ncluster_enabled:0\r\n"); break;
                 case "keyspace": keyspace(sb); break;
                 default: break;
@@ -243,14 +243,19 @@ public final class InfoSections implements ServerContext.InfoSource {
         f(sb, "used_cpu_user_main_thread", String.format(Locale.ROOT, "%.6f", user));
     }
 
-    private void commandstats(StringBuilder sb) {
-        sb.append("# Commandstats\r\n");
+    /** Every command, each followed by its subcommands: the order of INFO commandstats and latencystats. */
+    private List<CommandSpec> commandsInStatsOrder() {
         List<CommandSpec> all = new ArrayList<>();
         for (CommandSpec spec : server.commands.all()) {
             all.add(spec);
             all.addAll(spec.subcommands().values());
         }
-        for (CommandSpec spec : all) {
+        return all;
+    }
+
+    private void commandstats(StringBuilder sb) {
+        sb.append("# Commandstats\r\n");
+        for (CommandSpec spec : commandsInStatsOrder()) {
             CommandSpec.CommandStats cs = spec.stats;
             if (cs.calls == 0 && cs.rejectedCalls == 0 && cs.failedCalls == 0) {
                 continue;
@@ -260,6 +265,25 @@ public final class InfoSections implements ServerContext.InfoSource {
                     .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", cs.calls == 0 ? 0.0 : (double) cs.usec / cs.calls))
                     .append(",rejected_calls=").append(cs.rejectedCalls)
                     .append(",failed_calls=").append(cs.failedCalls).append("\r\n");
+        }
+    }
+
+    /**
+     * Redis 7.0's latencystats: one line per command with a histogram, in commandstats' order,
+     * {@code latency_percentiles_usec_<name>:p50=...}; no lines while latency-tracking is off.
+     */
+    private void latencystats(StringBuilder sb) {
+        sb.append("# Latencystats\r\n");
+        if (!server.config.latencyTracking()) {
+            return;
+        }
+        double[] percentiles = server.config.latencyTrackingInfoPercentiles();
+        for (CommandSpec spec : commandsInStatsOrder()) {
+            org.HdrHistogram.Histogram h = spec.stats.latency.histogram();
+            if (h != null) {
+                sb.append("latency_percentiles_usec_").append(spec.fullName()).append(':')
+                        .append(io.cowkv.server.metrics.CommandLatency.percentiles(h, percentiles)).append("\r\n");
+            }
         }
     }
 
