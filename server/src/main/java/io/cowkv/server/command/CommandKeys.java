@@ -33,7 +33,7 @@ public final class CommandKeys {
         if (KEY_FUNCTIONS.containsKey(fullName)) {
             return true;
         }
-        for (KeySpec k : meta.keySpecs) {
+        for (KeySpec k : meta.keySpecs()) {
             if (!k.notKey) {
                 return true;
             }
@@ -43,7 +43,7 @@ public final class CommandKeys {
 
     /** True when the keys of {@code fullName} need its own key function (some spec has variable_flags). */
     public static boolean needsKeyFunction(CommandMetadata.Entry meta) {
-        return meta.keySpecs.stream().anyMatch(k -> k.variableFlags);
+        return meta.keySpecs().stream().anyMatch(k -> k.variableFlags);
     }
 
     /** True when CowKV has the key function Redis uses for {@code fullName}. */
@@ -58,12 +58,12 @@ public final class CommandKeys {
     public static List<Key> find(String fullName, CommandMetadata.Entry meta, int arity, CommandArgs a, int base, int argc) {
         boolean hasKeySpec = false;
         boolean variableFlags = false;
-        for (KeySpec k : meta.keySpecs) {
+        for (KeySpec k : meta.keySpecs()) {
             hasKeySpec |= !k.notKey;
             variableFlags |= k.variableFlags;
         }
         if (hasKeySpec && !variableFlags) {
-            List<Key> keys = usingKeySpecs(meta.keySpecs, arity, a, base, argc);
+            List<Key> keys = usingKeySpecs(meta.keySpecs(), arity, a, base, argc);
             if (keys != null) {
                 return keys;
             }

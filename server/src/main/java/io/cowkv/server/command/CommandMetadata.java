@@ -25,53 +25,84 @@ public final class CommandMetadata {
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    /** One command's (or subcommand's) metadata. */
+    /**
+     * One command's (or subcommand's) metadata. Its text is parsed on first use (start-up only
+     * finds where each record is); CommandMetadataTest parses every record.
+     */
     public static final class Entry {
         public final String name;
-        /** The COMMAND INFO reply (10 elements; a container's subcommand list is empty). */
-        public final RespTree info;
-        /** The COMMAND DOCS map (without a container's "subcommands" field). */
-        public final RespTree docs;
-        public final List<KeySpec> keySpecs;
+        private final String text;
+        private RespTree info;
+        private RespTree docs;
+        private List<KeySpec> keySpecs;
 
-        Entry(String name, RespTree info, RespTree docs) {
+        Entry(String name, String text) {
             this.name = name;
-            this.info = info;
-            this.docs = docs;
-            if (info.type != '*' || info.size() != 10 || docs.type != '%') {
+            this.text = text;
+        }
+
+        private void parse() {
+            RespTree.Parser p = new RespTree.Parser(text);
+            RespTree i = p.value();
+            RespTree d = p.value();
+            if (i.type != '*' || i.size() != 10 || d.type != '%' || !p.atEnd()) {
                 throw new IllegalArgumentException("malformed metadata for " + name);
             }
             List<KeySpec> specs = new ArrayList<>();
-            RespTree keySpecs = info.child(8);
-            for (int i = 0; i < keySpecs.size(); i++) {
-                specs.add(KeySpec.of(keySpecs.child(i)));
+            for (int k = 0; k < i.child(8).size(); k++) {
+                specs.add(KeySpec.of(i.child(8).child(k)));
             }
-            this.keySpecs = List.copyOf(specs);
+            keySpecs = List.copyOf(specs);
+            docs = d;
+            info = i;
+        }
+
+        /** The COMMAND INFO reply (10 elements; a container's subcommand list is empty). */
+        public RespTree info() {
+            if (info == null) {
+                parse();
+            }
+            return info;
+        }
+
+        /** The COMMAND DOCS map (without a container's "subcommands" field). */
+        public RespTree docs() {
+            if (info == null) {
+                parse();
+            }
+            return docs;
+        }
+
+        public List<KeySpec> keySpecs() {
+            if (info == null) {
+                parse();
+            }
+            return keySpecs;
         }
 
         public int arity() {
-            return (int) info.child(1).number;
+            return (int) info().child(1).number;
         }
 
         public List<String> flags() {
-            return info.child(2).texts();
+            return info().child(2).texts();
         }
 
         public int firstKey() {
-            return (int) info.child(3).number;
+            return (int) info().child(3).number;
         }
 
         public int lastKey() {
-            return (int) info.child(4).number;
+            return (int) info().child(4).number;
         }
 
         public int step() {
-            return (int) info.child(5).number;
+            return (int) info().child(5).number;
         }
 
         /** ACL categories with their '@', in Redis's order. */
         public List<String> aclCategories() {
-            return info.child(6).texts();
+            return info().child(6).texts();
         }
     }
 
@@ -91,20 +122,27 @@ public final class CommandMetadata {
         }
     }
 
-    /** Parses records {@code command <name> <info> <docs>} (see {@link RespTree}) from each text. */
+    /**
+     * Reads records {@code command <name>} followed by the INFO and DOCS values (see
+     * {@link RespTree}), one record from each line starting with "command " to the next.
+     */
     public static CommandMetadata parse(String... texts) {
         CommandMetadata m = new CommandMetadata();
         for (String text : texts) {
-            RespTree.Parser p = new RespTree.Parser(text);
-            while (!p.atEnd()) {
-                if (!p.word().equals("command")) {
-                    throw new IllegalArgumentException("'command <name>' expected");
+            int at = text.startsWith("command ") ? 0 : text.indexOf("\ncommand ");
+            while (at >= 0) {
+                int nameStart = text.indexOf(' ', at + 1) + 1;
+                int nameEnd = text.indexOf('\n', nameStart);
+                int next = nameEnd < 0 ? -1 : text.indexOf("\ncommand ", nameEnd);
+                if (nameEnd < 0) {
+                    throw new IllegalArgumentException("record without INFO and DOCS at the end");
                 }
-                String name = p.word();
-                Entry e = new Entry(name, p.value(), p.value());
+                String name = text.substring(nameStart, nameEnd).trim();
+                Entry e = new Entry(name, text.substring(nameEnd, next < 0 ? text.length() : next));
                 if (m.entries.putIfAbsent(name, e) != null) {
                     throw new IllegalArgumentException("metadata for " + name + " given twice");
                 }
+                at = next;
             }
         }
         return m;

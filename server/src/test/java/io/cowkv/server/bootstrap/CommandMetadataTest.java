@@ -50,8 +50,8 @@ class CommandMetadataTest {
                 problems.add(name + ": no metadata (run java server/tools/GenCommandMetadata.java " + name.split("\\|")[0] + ")");
                 continue;
             }
-            if (!m.info.child(0).text().equals(name)) {
-                problems.add(name + ": metadata names itself " + m.info.child(0).text());
+            if (!m.info().child(0).text().equals(name)) {
+                problems.add(name + ": metadata names itself " + m.info().child(0).text());
             }
             if (m.arity() != spec.arity) {
                 problems.add(name + ": arity " + spec.arity + ", Redis " + m.arity());
@@ -86,6 +86,15 @@ class CommandMetadataTest {
             }
         }
         assertThat(stray).as("metadata of commands CowKV does not have").isEmpty();
+    }
+
+    @Test
+    void everyRecordParses() {
+        for (CommandMetadata.Entry e : metadata.all()) {
+            assertThat(e.info().child(0).text()).as("name in the INFO of " + e.name).isEqualTo(e.name);
+            assertThat(e.docs().field("summary")).as("summary of " + e.name).isNotNull();
+            assertThat(e.keySpecs()).hasSize(e.info().child(8).size());
+        }
     }
 
     @Test

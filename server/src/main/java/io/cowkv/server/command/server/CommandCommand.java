@@ -103,7 +103,7 @@ public final class CommandCommand {
             r.nullBulk(); // never for a registered command: CommandMetadataTest holds that
             return;
         }
-        RespTree info = meta.info;
+        RespTree info = meta.info();
         info.header(r, 10);
         info.writeChildren(r, 0, 9);
         info.child(9).header(r, spec.subcommands().size());
@@ -142,7 +142,7 @@ public final class CommandCommand {
             r.map(0); // never for a registered command: CommandMetadataTest holds that
             return;
         }
-        RespTree docs = meta.docs;
+        RespTree docs = meta.docs();
         docs.header(r, docs.size() / 2 + (spec.hasSubcommands() ? 1 : 0));
         docs.writeChildren(r, 0, docs.size());
         if (spec.hasSubcommands()) {
