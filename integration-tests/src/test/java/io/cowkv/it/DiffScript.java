@@ -26,6 +26,12 @@ final class DiffScript {
         TYPE,
         /** Aggregate replies compared ignoring element order (a map's entries stay paired). */
         SORTED,
+        /**
+         * As SORTED at every nesting level (each aggregate's elements, a map's entries kept paired):
+         * for replies that nest lists in Redis's hash-table order, such as a container's
+         * subcommands in COMMAND INFO/DOCS.
+         */
+        SORTED_DEEP,
         /** The command sends no reply (CLIENT REPLY OFF/SKIP); nothing is read. */
         NOREPLY,
         /**
@@ -40,6 +46,7 @@ final class DiffScript {
                 case "!skip-compare" -> SKIP_COMPARE;
                 case "!type" -> TYPE;
                 case "!sorted" -> SORTED;
+                case "!sorted-deep" -> SORTED_DEEP;
                 case "!noreply" -> NOREPLY;
                 case "!scan-all" -> SCAN_ALL;
                 default -> null;

@@ -213,9 +213,38 @@ class DifferentialTest {
                 }
                 // not aggregates: compare exactly
                 return Arrays.equals(mine, theirs) ? null : "replies differ";
+            case SORTED_DEEP:
+                return Arrays.equals(canonical(mine), canonical(theirs)) ? null
+                        : "replies differ (ignoring element order at every level)";
             default:
                 return Arrays.equals(mine, theirs) ? null : "replies differ";
         }
+    }
+
+    /** The reply with every aggregate's elements (a map's entries, kept paired) sorted bytewise, recursively. */
+    static byte[] canonical(byte[] reply) throws IOException {
+        List<byte[]> parts = RespReader.elements(reply);
+        if (parts == null) {
+            return reply;
+        }
+        List<byte[]> items = new ArrayList<>();
+        for (byte[] e : parts.subList(1, parts.size())) {
+            if (reply[0] == '%') {
+                byte[] key = new RespReader(new java.io.ByteArrayInputStream(e)).readReply();
+                byte[] value = Arrays.copyOfRange(e, key.length, e.length);
+                java.io.ByteArrayOutputStream kv = new java.io.ByteArrayOutputStream();
+                kv.writeBytes(canonical(key));
+                kv.writeBytes(canonical(value));
+                items.add(kv.toByteArray());
+            } else {
+                items.add(canonical(e));
+            }
+        }
+        items.sort(Arrays::compare);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(parts.get(0));
+        items.forEach(out::writeBytes);
+        return out.toByteArray();
     }
 
     /** Header first, then the elements sorted bytewise. */

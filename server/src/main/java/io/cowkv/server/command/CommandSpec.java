@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One row of the command table: Redis's metadata for a command (or a subcommand such as
- * {@code config|get}) and the handler that runs it. COMMAND, COMMAND INFO/DOCS/COUNT/LIST and the
- * dispatcher's arity checks all read these rows.
+ * One row of the command table: a command (or a subcommand such as {@code config|get}), what
+ * dispatch needs of it (arity, flags, key positions) and the handler that runs it. What COMMAND
+ * INFO/DOCS say about it (summaries, arguments, ACL categories, key specs) is Redis's own
+ * metadata, {@link CommandMetadata}; CommandMetadataTest checks that both agree on name, arity,
+ * flags and key positions.
  *
  * <p>Arity follows Redis: positive means exactly that many words including the name, negative
  * means at least that many.
@@ -23,11 +25,6 @@ public final class CommandSpec {
     public final int firstKey;
     public final int lastKey;
     public final int step;
-    public final String group;
-    public final String summary;
-    public final String since;
-    public final String complexity;
-    public final List<ArgDoc> args;
     public final CommandHandler handler;
     /**
      * Redis's CMD_PROTECTED (DEBUG): refused unless enable-debug-command allows the client. Not a
@@ -47,11 +44,6 @@ public final class CommandSpec {
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
         this.step = b.step;
-        this.group = b.group;
-        this.summary = b.summary;
-        this.since = b.since;
-        this.complexity = b.complexity;
-        this.args = ArgDoc.parse(b.args);
         this.handler = b.handler;
         this.isProtected = b.isProtected;
         this.fullName = b.name;
@@ -105,11 +97,6 @@ public final class CommandSpec {
         private int firstKey;
         private int lastKey;
         private int step;
-        private String group = "generic";
-        private String summary = "";
-        private String since = "1.0.0";
-        private String complexity = "O(1)";
-        private String args = "";
         private CommandHandler handler;
         private boolean isProtected;
         private final List<CommandSpec> subs = new ArrayList<>();
@@ -134,23 +121,6 @@ public final class CommandSpec {
             this.firstKey = first;
             this.lastKey = last;
             this.step = step;
-            return this;
-        }
-
-        public Builder group(String g) {
-            this.group = g;
-            return this;
-        }
-
-        public Builder doc(String summary, String since, String complexity) {
-            this.summary = summary;
-            this.since = since;
-            this.complexity = complexity;
-            return this;
-        }
-
-        public Builder args(String spec) {
-            this.args = spec;
             return this;
         }
 

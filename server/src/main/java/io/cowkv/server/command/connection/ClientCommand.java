@@ -26,30 +26,25 @@ public final class ClientCommand {
     }
 
     public void register(CommandRegistry r) {
-        String f = "connection";
-        r.register(command("client", -2).group(f).doc("A container for client connection commands.", "2.4.0", "Depends on subcommand.")
-                .sub(sub("id", 2, "Returns the unique client ID of the connection.", "5.0.0", "", this::id))
-                .sub(sub("setname", 3, "Sets the connection name.", "2.6.9", "connection-name:string", this::setname))
-                .sub(sub("getname", 2, "Returns the name of the connection.", "2.6.9", "", this::getname))
-                .sub(sub("list", -2, "Lists open connections.", "2.4.0",
-                        "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer ...]", this::list))
-                .sub(sub("info", 2, "Returns information about the connection.", "6.2.0", "", this::info))
-                .sub(sub("setinfo", 4, "Sets information specific to the client or connection.", "7.2.0",
-                        "(LIB-NAME libname:string|LIB-VER libver:string)", this::setinfo))
-                .sub(sub("kill", -3, "Terminates open connections.", "2.4.0",
-                        "(ip:port:string|[ID client-id:integer] [TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)] [USER username:string] [ADDR ip:port:string] [LADDR ip:port:string] [SKIPME (YES|NO)] ...)",
-                        this::kill))
-                .sub(sub("no-evict", 3, "Sets the client eviction mode of the connection.", "7.0.0", "(ON|OFF)", this::noEvict))
-                .sub(sub("no-touch", 3, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "(ON|OFF)", this::noTouch))
-                .sub(sub("reply", 3, "Instructs the server whether to reply to commands.", "3.2.0", "(ON|OFF|SKIP)", this::reply))
-                .sub(sub("help", 2, "Returns helpful text about the different subcommands.", "5.0.0", "", this::help))
+        String[] plain = {"noscript", "loading", "stale"};
+        String[] admin = {"admin", "noscript", "loading", "stale"};
+        r.register(command("client", -2)
+                .sub(sub("id", 2, plain, this::id))
+                .sub(sub("setname", 3, plain, this::setname))
+                .sub(sub("getname", 2, plain, this::getname))
+                .sub(sub("list", -2, admin, this::list))
+                .sub(sub("info", 2, plain, this::info))
+                .sub(sub("setinfo", 4, plain, this::setinfo))
+                .sub(sub("kill", -3, admin, this::kill))
+                .sub(sub("no-evict", 3, admin, this::noEvict))
+                .sub(sub("no-touch", 3, plain, this::noTouch))
+                .sub(sub("reply", 3, plain, this::reply))
+                .sub(sub("help", 2, new String[]{"loading", "stale"}, this::help))
                 .build());
     }
 
-    private static CommandSpec sub(String name, int arity, String summary, String since, String args,
-                                   io.cowkv.server.command.CommandHandler h) {
-        return command(name, arity).flags("noscript", "loading", "stale").group("connection")
-                .doc(summary, since, "O(1)").args(args).handler(h).build();
+    private static CommandSpec sub(String name, int arity, String[] flags, io.cowkv.server.command.CommandHandler h) {
+        return command(name, arity).flags(flags).handler(h).build();
     }
 
     /** Redis allows names of printable ASCII without spaces ('!' to '~'). */

@@ -20,25 +20,15 @@ public final class ConnectionCommands {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("ping", -1).flags("fast", "stale", "loading").group("connection")
-                .doc("Returns the server's liveliness response.", "1.0.0", "O(1)")
-                .args("[message:string]").handler(this::ping).build());
-        r.register(command("echo", 2).flags("fast", "stale", "loading").group("connection")
-                .doc("Returns the given string.", "1.0.0", "O(1)")
-                .args("message:string").handler(this::echo).build());
-        r.register(command("quit", -1).flags("noscript", "stale", "loading", "fast", "allow_busy").group("connection")
-                .doc("Closes the connection.", "1.0.0", "O(1)").handler(this::quit).build());
+        r.register(command("ping", -1).flags("fast").handler(this::ping).build());
+        r.register(command("echo", 2).flags("fast", "stale", "loading").handler(this::echo).build());
+        r.register(command("quit", -1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
+                .handler(this::quit).build());
         r.register(command("hello", -1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
-                .group("connection")
-                .doc("Handshakes with the Redis server.", "6.0.0", "O(1)")
-                .args("[protover:integer [AUTH username:string password:string] [SETNAME clientname:string]]")
                 .handler(this::hello).build());
-        r.register(command("select", 2).flags("loading", "stale", "fast").group("connection")
-                .doc("Changes the selected database.", "1.0.0", "O(1)")
-                .args("index:integer").handler(this::select).build());
+        r.register(command("select", 2).flags("loading", "stale", "fast").handler(this::select).build());
         r.register(command("reset", 1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
-                .group("connection")
-                .doc("Resets the connection.", "6.2.0", "O(1)").handler(this::reset).build());
+                .handler(this::reset).build());
     }
 
     private void ping(Session s, CommandArgs a) {

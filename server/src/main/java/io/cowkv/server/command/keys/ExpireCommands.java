@@ -25,35 +25,23 @@ public final class ExpireCommands {
     }
 
     public void register(CommandRegistry r) {
-        String g = "generic";
-        String opts = " [NX|XX|GT|LT]";
-        r.register(command("expire", -3).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Sets the expiration time of a key in seconds.", "1.0.0", "O(1)")
-                .args("key:key seconds:integer" + opts).handler((s, a) -> expire(s, a, 1000, true, "expire")).build());
-        r.register(command("pexpire", -3).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Sets the expiration time of a key in milliseconds.", "2.6.0", "O(1)")
-                .args("key:key milliseconds:integer" + opts).handler((s, a) -> expire(s, a, 1, true, "pexpire")).build());
-        r.register(command("expireat", -3).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "O(1)")
-                .args("key:key unix-time-seconds:unix-time" + opts).handler((s, a) -> expire(s, a, 1000, false, "expireat")).build());
-        r.register(command("pexpireat", -3).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "O(1)")
-                .args("key:key unix-time-milliseconds:unix-time" + opts).handler((s, a) -> expire(s, a, 1, false, "pexpireat")).build());
-        r.register(command("ttl", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the expiration time in seconds of a key.", "1.0.0", "O(1)")
-                .args("key:key").handler((s, a) -> ttl(s, a, false, false)).build());
-        r.register(command("pttl", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the expiration time in milliseconds of a key.", "2.6.0", "O(1)")
-                .args("key:key").handler((s, a) -> ttl(s, a, true, false)).build());
-        r.register(command("expiretime", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)")
-                .args("key:key").handler((s, a) -> ttl(s, a, false, true)).build());
-        r.register(command("pexpiretime", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "O(1)")
-                .args("key:key").handler((s, a) -> ttl(s, a, true, true)).build());
-        r.register(command("persist", 2).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Removes the expiration time of a key.", "2.2.0", "O(1)")
-                .args("key:key").handler(this::persist).build());
+        r.register(command("expire", -3).flags("write", "fast").keys(1, 1, 1)
+                .handler((s, a) -> expire(s, a, 1000, true, "expire")).build());
+        r.register(command("pexpire", -3).flags("write", "fast").keys(1, 1, 1)
+                .handler((s, a) -> expire(s, a, 1, true, "pexpire")).build());
+        r.register(command("expireat", -3).flags("write", "fast").keys(1, 1, 1)
+                .handler((s, a) -> expire(s, a, 1000, false, "expireat")).build());
+        r.register(command("pexpireat", -3).flags("write", "fast").keys(1, 1, 1)
+                .handler((s, a) -> expire(s, a, 1, false, "pexpireat")).build());
+        r.register(command("ttl", 2).flags("readonly", "fast").keys(1, 1, 1)
+                .handler((s, a) -> ttl(s, a, false, false)).build());
+        r.register(command("pttl", 2).flags("readonly", "fast").keys(1, 1, 1)
+                .handler((s, a) -> ttl(s, a, true, false)).build());
+        r.register(command("expiretime", 2).flags("readonly", "fast").keys(1, 1, 1)
+                .handler((s, a) -> ttl(s, a, false, true)).build());
+        r.register(command("pexpiretime", 2).flags("readonly", "fast").keys(1, 1, 1)
+                .handler((s, a) -> ttl(s, a, true, true)).build());
+        r.register(command("persist", 2).flags("write", "fast").keys(1, 1, 1).handler(this::persist).build());
     }
 
     private void expire(Session s, CommandArgs a, long unit, boolean relative, String cmd) {

@@ -29,42 +29,19 @@ public final class KeyCommands {
     }
 
     public void register(CommandRegistry r) {
-        String g = "generic";
-        r.register(command("del", -2).flags("write").keys(1, -1, 1).group(g)
-                .doc("Deletes one or more keys.", "1.0.0", "O(N) where N is the number of keys that will be removed.")
-                .args("key:key ...").handler(this::del).build());
-        r.register(command("unlink", -2).flags("write", "fast").keys(1, -1, 1).group(g)
-                .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1) for each key removed regardless of its size.")
-                .args("key:key ...").handler(this::del).build());
-        r.register(command("exists", -2).flags("readonly", "fast").keys(1, -1, 1).group(g)
-                .doc("Determines whether one or more keys exist.", "1.0.0", "O(N) where N is the number of keys to check.")
-                .args("key:key ...").handler(this::exists).build());
-        r.register(command("touch", -2).flags("readonly", "fast").keys(1, -1, 1).group(g)
-                .doc("Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1", "O(N) where N is the number of keys that will be touched.")
-                .args("key:key ...").handler(this::exists).build());
-        r.register(command("type", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Determines the type of value stored at a key.", "1.0.0", "O(1)")
-                .args("key:key").handler(this::type).build());
-        r.register(command("keys", 2).flags("readonly").group(g)
-                .doc("Returns all key names that match a pattern.", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.")
-                .args("pattern:pattern").handler(this::keys).build());
-        r.register(command("scan", -2).flags("readonly").group(g)
-                .doc("Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
-                .args("cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type:string]").handler(this::scan).build());
-        r.register(command("randomkey", 1).flags("readonly").group(g)
-                .doc("Returns a random key name from the database.", "1.0.0", "O(1)").handler(this::randomkey).build());
-        r.register(command("rename", 3).flags("write").keys(1, 2, 1).group(g)
-                .doc("Renames a key and overwrites the destination.", "1.0.0", "O(1)")
-                .args("key:key newkey:key").handler((s, a) -> rename(s, a, false)).build());
-        r.register(command("renamenx", 3).flags("write", "fast").keys(1, 2, 1).group(g)
-                .doc("Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key newkey:key").handler((s, a) -> rename(s, a, true)).build());
-        r.register(command("copy", -3).flags("write", "denyoom").keys(1, 2, 1).group(g)
-                .doc("Copies the value of a key to a new key.", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.")
-                .args("source:key destination:key [DB destination-db:integer] [REPLACE]").handler(this::copy).build());
-        r.register(command("move", 3).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Moves a key to another database.", "1.0.0", "O(1)")
-                .args("key:key db:integer").handler(this::move).build());
+        r.register(command("del", -2).flags("write").keys(1, -1, 1).handler(this::del).build());
+        r.register(command("unlink", -2).flags("write", "fast").keys(1, -1, 1).handler(this::del).build());
+        r.register(command("exists", -2).flags("readonly", "fast").keys(1, -1, 1).handler(this::exists).build());
+        r.register(command("touch", -2).flags("readonly", "fast").keys(1, -1, 1).handler(this::exists).build());
+        r.register(command("type", 2).flags("readonly", "fast").keys(1, 1, 1).handler(this::type).build());
+        r.register(command("keys", 2).flags("readonly").handler(this::keys).build());
+        r.register(command("scan", -2).flags("readonly").handler(this::scan).build());
+        r.register(command("randomkey", 1).flags("readonly").handler(this::randomkey).build());
+        r.register(command("rename", 3).flags("write").keys(1, 2, 1).handler((s, a) -> rename(s, a, false)).build());
+        r.register(command("renamenx", 3).flags("write", "fast").keys(1, 2, 1)
+                .handler((s, a) -> rename(s, a, true)).build());
+        r.register(command("copy", -3).flags("write", "denyoom").keys(1, 2, 1).handler(this::copy).build());
+        r.register(command("move", 3).flags("write", "fast").keys(1, 1, 1).handler(this::move).build());
     }
 
     private Database db(Session s) {

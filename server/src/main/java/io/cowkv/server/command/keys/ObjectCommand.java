@@ -19,20 +19,17 @@ public final class ObjectCommand {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("object", -2).group("generic").doc("A container for object introspection commands.", "2.2.3", "Depends on subcommand.")
-                .sub(sub("encoding", 3, "Returns the internal encoding of a Redis object.", "2.2.3", "key:key", this::encoding))
-                .sub(sub("refcount", 3, "Returns the reference count of a value of a key.", "2.2.3", "key:key", this::refcount))
-                .sub(sub("idletime", 3, "Returns the time since the last access to a Redis object.", "2.2.3", "key:key", this::idletime))
-                .sub(sub("freq", 3, "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "key:key", this::freq))
-                .sub(command("help", 2).flags("loading", "stale").group("generic")
-                        .doc("Returns helpful text about the different subcommands.", "6.2.0", "O(1)").handler(this::help).build())
+        r.register(command("object", -2)
+                .sub(sub("encoding", 3, this::encoding))
+                .sub(sub("refcount", 3, this::refcount))
+                .sub(sub("idletime", 3, this::idletime))
+                .sub(sub("freq", 3, this::freq))
+                .sub(command("help", 2).flags("loading", "stale").handler(this::help).build())
                 .build());
     }
 
-    private static CommandSpec sub(String name, int arity, String summary, String since, String args,
-                                   io.cowkv.server.command.CommandHandler h) {
-        return command(name, arity).flags("readonly").keys(2, 2, 1).group("generic")
-                .doc(summary, since, "O(1)").args(args).handler(h).build();
+    private static CommandSpec sub(String name, int arity, io.cowkv.server.command.CommandHandler h) {
+        return command(name, arity).flags("readonly").keys(2, 2, 1).handler(h).build();
     }
 
     /** The entry, without touching its access time (OBJECT never counts as an access). */

@@ -33,22 +33,17 @@ public final class ConfigCommand {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("config", -2).group("server").doc("A container for server configuration commands.", "2.0.0", "Depends on subcommand.")
-                .sub(sub("get", -3, "Returns the effective values of configuration parameters.", "2.0.0",
-                        "parameter:string ...", this::get).build())
-                .sub(command("set", -4).flags("admin", "noscript", "loading", "stale").group("server")
-                        .doc("Sets configuration parameters in-flight.", "2.0.0", "O(N) when N is the number of configuration parameters provided")
-                        .args("(parameter:string value:string) ...").handler(this::set).build())
-                .sub(sub("resetstat", 2, "Resets the server's statistics.", "2.0.0", "", this::resetstat).build())
-                .sub(sub("rewrite", 2, "Persists the effective configuration to file.", "2.8.0", "", this::rewrite).build())
-                .sub(sub("help", 2, "Returns helpful text about the different subcommands.", "5.0.0", "", this::help).build())
+        r.register(command("config", -2)
+                .sub(sub("get", -3, this::get))
+                .sub(sub("set", -4, this::set))
+                .sub(sub("resetstat", 2, this::resetstat))
+                .sub(sub("rewrite", 2, this::rewrite))
+                .sub(command("help", 2).flags("loading", "stale").handler(this::help).build())
                 .build());
     }
 
-    private static CommandSpec.Builder sub(String name, int arity, String summary, String since, String args,
-                                           io.cowkv.server.command.CommandHandler h) {
-        return command(name, arity).flags("admin", "noscript", "loading", "stale").group("server")
-                .doc(summary, since, "O(N) when N is the number of configuration parameters provided").args(args).handler(h);
+    private static CommandSpec sub(String name, int arity, io.cowkv.server.command.CommandHandler h) {
+        return command(name, arity).flags("admin", "noscript", "loading", "stale").handler(h).build();
     }
 
     /**

@@ -58,9 +58,7 @@ public final class DebugCommand {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("debug", -2).flags("admin", "noscript", "loading", "stale").group("server")
-                .protectedCommand()
-                .doc("A container for debugging commands.", "1.0.0", "Depends on subcommand.")
+        r.register(command("debug", -2).flags("admin", "noscript", "loading", "stale").protectedCommand()
                 .handler(this::debug).build());
     }
 

@@ -30,27 +30,20 @@ public final class LatencyCommand {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("latency", -2).group("server")
-                .doc("A container for latency diagnostics commands", "2.8.13", "Depends on subcommand.")
-                .sub(sub("doctor", 2, "Return a human readable latency analysis report.", "", this::doctor))
-                .sub(sub("graph", 3, "Return a latency graph for the event.", "event:string", this::graph))
-                .sub(command("help", 2).flags("loading", "stale").group("server")
-                        .doc("Show helpful text about the different subcommands.", "2.8.13", "O(1)").handler(this::help).build())
-                .sub(command("histogram", -2).flags("admin", "noscript", "loading", "stale").group("server")
-                        .doc("Return the cumulative distribution of latencies of a subset of commands or all.", "7.0.0",
-                                "O(N) where N is the number of commands with latency information being retrieved.")
-                        .args("[command:string ...]").handler(this::histogram).build())
-                .sub(sub("history", 3, "Return timestamp-latency samples for the event.", "event:string", this::history))
-                .sub(sub("latest", 2, "Return the latest latency samples for all events.", "", this::latest))
-                .sub(command("reset", -2).flags("admin", "noscript", "loading", "stale").group("server")
-                        .doc("Reset latency data for one or more events.", "2.8.13", "O(1)")
-                        .args("[event:string ...]").handler(this::reset).build())
+        // Arity, flags and keys for dispatch; docs, tips and key specs come from Redis's metadata.
+        r.register(command("latency", -2)
+                .sub(sub("doctor", 2, this::doctor))
+                .sub(sub("graph", 3, this::graph))
+                .sub(command("help", 2).flags("loading", "stale").handler(this::help).build())
+                .sub(sub("histogram", -2, this::histogram))
+                .sub(sub("history", 3, this::history))
+                .sub(sub("latest", 2, this::latest))
+                .sub(sub("reset", -2, this::reset))
                 .build());
     }
 
-    private static CommandSpec sub(String name, int arity, String summary, String args, CommandHandler h) {
-        return command(name, arity).flags("admin", "noscript", "loading", "stale").group("server")
-                .doc(summary, "2.8.13", "O(1)").args(args).handler(h).build();
+    private static CommandSpec sub(String name, int arity, CommandHandler h) {
+        return command(name, arity).flags("admin", "noscript", "loading", "stale").handler(h).build();
     }
 
     private void doctor(Session s, CommandArgs a) {

@@ -22,17 +22,10 @@ public final class PersistenceCommands {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("save", 1).flags("admin", "noscript", "no_async_loading", "no_multi").group("server")
-                .doc("Synchronously save the dataset to disk", "1.0.0",
-                        "O(N) where N is the total number of keys in all databases")
+        r.register(command("save", 1).flags("admin", "noscript", "no_async_loading", "no_multi")
                 .handler(this::save).build());
-        r.register(command("bgsave", -1).flags("admin", "noscript", "no_async_loading").group("server")
-                .doc("Asynchronously save the dataset to disk", "1.0.0",
-                        "O(1)")
-                .args("[SCHEDULE]").handler(this::bgsave).build());
-        r.register(command("lastsave", 1).flags("loading", "stale", "fast").group("server")
-                .doc("Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)")
-                .handler(this::lastsave).build());
+        r.register(command("bgsave", -1).flags("admin", "noscript", "no_async_loading").handler(this::bgsave).build());
+        r.register(command("lastsave", 1).flags("loading", "stale", "fast").handler(this::lastsave).build());
     }
 
     private void save(Session s, CommandArgs a) {

@@ -30,26 +30,14 @@ public final class ServerCommands {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("dbsize", 1).flags("readonly", "fast").group("server")
-                .doc("Returns the number of keys in the database.", "1.0.0", "O(1)").handler(this::dbsize).build());
-        r.register(command("flushdb", -1).flags("write").group("server")
-                .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
-                .args("[ASYNC|SYNC]").handler(this::flushdb).build());
-        r.register(command("flushall", -1).flags("write").group("server")
-                .doc("Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases")
-                .args("[ASYNC|SYNC]").handler(this::flushall).build());
-        r.register(command("swapdb", 3).flags("write", "fast").group("server")
-                .doc("Swaps two Redis databases.", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.")
-                .args("index1:integer index2:integer").handler(this::swapdb).build());
-        r.register(command("time", 1).flags("loading", "stale", "fast").group("server")
-                .doc("Returns the server time.", "2.6.0", "O(1)").handler(this::time).build());
-        r.register(command("info", -1).flags("loading", "stale").group("server")
-                .doc("Returns information and statistics about the server.", "1.0.0", "O(1)")
-                .args("[section:string ...]").handler(this::info).build());
+        r.register(command("dbsize", 1).flags("readonly", "fast").handler(this::dbsize).build());
+        r.register(command("flushdb", -1).flags("write").handler(this::flushdb).build());
+        r.register(command("flushall", -1).flags("write").handler(this::flushall).build());
+        r.register(command("swapdb", 3).flags("write", "fast").handler(this::swapdb).build());
+        r.register(command("time", 1).flags("loading", "stale", "fast").handler(this::time).build());
+        r.register(command("info", -1).flags("loading", "stale").handler(this::info).build());
         r.register(command("shutdown", -1).flags("admin", "noscript", "loading", "stale", "no_multi", "allow_busy")
-                .group("server")
-                .doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
-                .args("[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]").handler(this::shutdown).build());
+                .handler(this::shutdown).build());
     }
 
     private void dbsize(Session s, CommandArgs a) {

@@ -28,10 +28,7 @@ public final class LcsCommand {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("lcs", -3).flags("readonly").keys(1, 2, 1).group("string")
-                .doc("Finds the longest common substring.", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively")
-                .args("key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]")
-                .handler(this::lcs).build());
+        r.register(command("lcs", -3).flags("readonly").keys(1, 2, 1).handler(this::lcs).build());
     }
 
     private byte[] value(Session s, CommandArgs a, int i, boolean[] wrong) {

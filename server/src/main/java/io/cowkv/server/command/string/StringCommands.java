@@ -26,72 +26,32 @@ public final class StringCommands {
     }
 
     public void register(CommandRegistry r) {
-        String g = "string";
-        r.register(command("get", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the string value of a key.", "1.0.0", "O(1)")
-                .args("key:key").handler(this::get).build());
-        r.register(command("set", -3).flags("write", "denyoom").keys(1, 1, 1).group(g)
-                .doc("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key value:string [NX|XX] [GET] [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]")
-                .handler(this::set).build());
-        r.register(command("setnx", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key value:string").handler(this::setnx).build());
-        r.register(command("setex", 4).flags("write", "denyoom").keys(1, 1, 1).group(g)
-                .doc("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)")
-                .args("key:key seconds:integer value:string").handler((s, a) -> setex(s, a, 1000, "setex")).build());
-        r.register(command("psetex", 4).flags("write", "denyoom").keys(1, 1, 1).group(g)
-                .doc("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "O(1)")
-                .args("key:key milliseconds:integer value:string").handler((s, a) -> setex(s, a, 1, "psetex")).build());
-        r.register(command("getset", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)")
-                .args("key:key value:string").handler(this::getset).build());
-        r.register(command("getdel", 2).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)")
-                .args("key:key").handler(this::getdel).build());
-        r.register(command("getex", -2).flags("write", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)")
-                .args("key:key [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST]")
-                .handler(this::getex).build());
-        r.register(command("mget", -2).flags("readonly", "fast").keys(1, -1, 1).group(g)
-                .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N) where N is the number of keys to retrieve.")
-                .args("key:key ...").handler(this::mget).build());
-        r.register(command("mset", -3).flags("write", "denyoom").keys(1, -1, 2).group(g)
-                .doc("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "O(N) where N is the number of keys to set.")
-                .args("(key:key value:string) ...").handler(this::mset).build());
-        r.register(command("msetnx", -3).flags("write", "denyoom").keys(1, -1, 2).group(g)
-                .doc("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1", "O(N) where N is the number of keys to set.")
-                .args("(key:key value:string) ...").handler(this::msetnx).build());
-        r.register(command("append", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.")
-                .args("key:key value:string").handler(this::append).build());
-        r.register(command("strlen", 2).flags("readonly", "fast").keys(1, 1, 1).group(g)
-                .doc("Returns the length of a string value.", "2.2.0", "O(1)")
-                .args("key:key").handler(this::strlen).build());
-        r.register(command("getrange", 4).flags("readonly").keys(1, 1, 1).group(g)
-                .doc("Returns a substring of the string stored at a key.", "2.4.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.")
-                .args("key:key start:integer end:integer").handler(this::getrange).build());
-        r.register(command("substr", 4).flags("readonly").keys(1, 1, 1).group(g)
-                .doc("Returns a substring from a string value.", "1.0.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.")
-                .args("key:key start:integer end:integer").handler(this::getrange).build());
-        r.register(command("setrange", 4).flags("write", "denyoom").keys(1, 1, 1).group(g)
-                .doc("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.")
-                .args("key:key offset:integer value:string").handler(this::setrange).build());
-        r.register(command("incr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key").handler((s, a) -> incr(s, a, 1)).build());
-        r.register(command("decr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key").handler((s, a) -> incr(s, a, -1)).build());
-        r.register(command("incrby", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key increment:integer").handler(this::incrby).build());
-        r.register(command("decrby", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .args("key:key decrement:integer").handler(this::decrby).build());
-        r.register(command("incrbyfloat", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).group(g)
-                .doc("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "O(1)")
-                .args("key:key increment:double").handler(this::incrbyfloat).build());
+        r.register(command("get", 2).flags("readonly", "fast").keys(1, 1, 1).handler(this::get).build());
+        r.register(command("set", -3).flags("write", "denyoom").keys(1, 1, 1).handler(this::set).build());
+        r.register(command("setnx", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::setnx).build());
+        r.register(command("setex", 4).flags("write", "denyoom").keys(1, 1, 1)
+                .handler((s, a) -> setex(s, a, 1000, "setex")).build());
+        r.register(command("psetex", 4).flags("write", "denyoom").keys(1, 1, 1)
+                .handler((s, a) -> setex(s, a, 1, "psetex")).build());
+        r.register(command("getset", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::getset).build());
+        r.register(command("getdel", 2).flags("write", "fast").keys(1, 1, 1).handler(this::getdel).build());
+        r.register(command("getex", -2).flags("write", "fast").keys(1, 1, 1).handler(this::getex).build());
+        r.register(command("mget", -2).flags("readonly", "fast").keys(1, -1, 1).handler(this::mget).build());
+        r.register(command("mset", -3).flags("write", "denyoom").keys(1, -1, 2).handler(this::mset).build());
+        r.register(command("msetnx", -3).flags("write", "denyoom").keys(1, -1, 2).handler(this::msetnx).build());
+        r.register(command("append", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::append).build());
+        r.register(command("strlen", 2).flags("readonly", "fast").keys(1, 1, 1).handler(this::strlen).build());
+        r.register(command("getrange", 4).flags("readonly").keys(1, 1, 1).handler(this::getrange).build());
+        r.register(command("substr", 4).flags("readonly").keys(1, 1, 1).handler(this::getrange).build());
+        r.register(command("setrange", 4).flags("write", "denyoom").keys(1, 1, 1).handler(this::setrange).build());
+        r.register(command("incr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1)
+                .handler((s, a) -> incr(s, a, 1)).build());
+        r.register(command("decr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1)
+                .handler((s, a) -> incr(s, a, -1)).build());
+        r.register(command("incrby", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::incrby).build());
+        r.register(command("decrby", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::decrby).build());
+        r.register(command("incrbyfloat", 3).flags("write", "denyoom", "fast").keys(1, 1, 1)
+                .handler(this::incrbyfloat).build());
     }
 
     private Database db(Session s) {
