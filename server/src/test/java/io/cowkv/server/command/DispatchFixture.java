@@ -15,26 +15,45 @@ import java.nio.charset.StandardCharsets;
  * Close it after the test (releases the reply buffer and the arena).
  */
 public final class DispatchFixture implements AutoCloseable {
-    public final Keyspace keyspace = new Keyspace(16, Clock.SYSTEM);
+    public final Keyspace keyspace;
     public final CommandRegistry registry = new CommandRegistry();
     public final ServerConfig config = new ServerConfig();
-    public final ServerContext ctx = new ServerContext(keyspace, config, registry, "7.0.15");
-    public final Dispatcher dispatcher = new Dispatcher(ctx);
+    public final ServerContext ctx;
+    public final Dispatcher dispatcher;
     public final Session session = new Session(1, "a", "b", 0, () -> { });
     private final ByteBuf out = Unpooled.buffer();
 
     public DispatchFixture() {
+        this(Clock.SYSTEM);
+    }
+
+    /** With the keyspace on {@code clock} (expiry, idle times). */
+    public DispatchFixture(Clock clock) {
+        keyspace = new Keyspace(16, clock);
+        ctx = new ServerContext(keyspace, config, registry, "7.0.15");
+        dispatcher = new Dispatcher(ctx);
         session.reply().target(out);
+    }
+
+    /** As {@link #run}, from a one-off session of a client at {@code addr} ("ip:port"). */
+    public String runFrom(String addr, String... words) {
+        Session other = new Session(2, addr, "127.0.0.1:6379", 0, () -> { });
+        other.reply().target(out);
+        return dispatch(other, words);
     }
 
     /** Dispatches one command and returns its raw reply. */
     public String run(String... words) {
+        return dispatch(session, words);
+    }
+
+    private String dispatch(Session s, String... words) {
         CommandArgs args = new CommandArgs();
         for (String w : words) {
             args.add(w);
         }
         out.clear();
-        dispatcher.dispatch(session, args);
+        dispatcher.dispatch(s, args);
         return out.toString(StandardCharsets.UTF_8);
     }
 

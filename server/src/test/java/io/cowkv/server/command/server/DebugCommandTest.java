@@ -1,18 +1,13 @@
 package io.cowkv.server.command.server;
 
 import io.cowkv.server.command.CommandRegistry;
-import io.cowkv.server.command.Dispatcher;
+import io.cowkv.server.command.DispatchFixture;
 import io.cowkv.server.command.ServerContext;
-import io.cowkv.server.command.Session;
 import io.cowkv.server.config.ServerConfig;
 import io.cowkv.server.keyspace.Keyspace;
-import io.cowkv.server.protocol.CommandArgs;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,15 +24,14 @@ class DebugCommandTest {
             + " to \"local\", you can run it from a local connection, otherwise you need to set this option in the"
             + " configuration file, and then restart the server.\r\n";
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
-    private final Keyspace keyspace = new Keyspace(16, now::get);
-    private final ServerConfig config = new ServerConfig();
-    private final CommandRegistry registry = new CommandRegistry();
-    private final ServerContext ctx = new ServerContext(keyspace, config, registry, "7.0.15");
-    private final Dispatcher dispatcher = new Dispatcher(ctx);
+    private final DispatchFixture fixture = new DispatchFixture(now::get);
+    private final Keyspace keyspace = fixture.keyspace;
+    private final ServerConfig config = fixture.config;
+    private final CommandRegistry registry = fixture.registry;
     private final List<String> logged = new ArrayList<>();
-    private final ByteBuf out = Unpooled.buffer();
 
     DebugCommandTest() {
+        ServerContext ctx = fixture.ctx;
         new DebugCommand(ctx, null, logged::add).register(registry);
         new io.cowkv.server.command.string.StringCommands(ctx).register(registry);
         new io.cowkv.server.command.keys.ExpireCommands(ctx).register(registry);
@@ -46,24 +40,15 @@ class DebugCommandTest {
 
     @AfterEach
     void tearDown() {
-        out.release();
-        keyspace.close();
+        fixture.close();
     }
 
     private String runFrom(String addr, String... words) {
-        Session s = new Session(1, addr, "127.0.0.1:6379", now.get(), () -> { });
-        s.reply().target(out);
-        CommandArgs args = new CommandArgs();
-        for (String w : words) {
-            args.add(w);
-        }
-        out.clear();
-        dispatcher.dispatch(s, args);
-        return out.toString(StandardCharsets.UTF_8);
+        return fixture.runFrom(addr, words);
     }
 
     private String run(String... words) {
-        return runFrom("127.0.0.1:50000", words);
+        return fixture.runFrom("127.0.0.1:50000", words);
     }
 
     private void enable(String mode) throws Exception {
