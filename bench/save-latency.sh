@@ -3,12 +3,15 @@
 # fills N keys of B bytes (redis-benchmark -P 16), then per save runs
 # `redis-benchmark -t set -r N -d B -c 20 -n R` with a BGSAVE sent 0.5 s into it, and prints
 # redis-benchmark's summary (ops/s, p99, max), the save's time and copied bytes, and memory (RSS,
-# arena native bytes) after the fill, at the end of each save and 10 s after the last one.
+# arena native bytes) after the fill, at the end of each save and 10 s after the last one, and
+# the server's own latency monitor (LATENCY LATEST, threshold 1 ms) for each save.
 #
-# Usage: bench/save-latency.sh [--keys N] [--value-size B] [--requests R] [--saves K] [--idle] [--pin] [--nice-jit]
+# Usage: bench/save-latency.sh [--keys N] [--value-size B] [--requests R] [--saves K] [--idle] [--pin] [--nice-jit] [--nice-main N]
 #   --idle  switch each snapshot thread to SCHED_IDLE (chrt) as soon as it exists
 #   --pin   run CowKV on core 0 and redis-benchmark on core 1 (taskset)
 #   --nice-jit  renice the JIT compiler threads to 19 before each BGSAVE
+#   --nice-main N  renice the keyspace thread (cowkv-main) to N (negative values need root)
+# COWKV_ARGS adds server flags (e.g. "--io-transport epoll").
 # CowKV starts through ./cowkv (its JVM options); COWKV_JAVA_OPTS adds options after those, e.g.
 #   COWKV_JAVA_OPTS="-Xms3g -Xmn2g -Xlog:gc,safepoint:file=/tmp/gc.log:time,uptime"
 # Loopback only, port 17111. Needs java, redis-server's tools (redis-cli, redis-benchmark).
@@ -21,6 +24,7 @@ saves=4
 idle=0
 pin=0
 nicejit=0
+nicemain=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) keys="$2"; shift 2 ;;
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
     --idle) idle=1; shift ;;
     --pin) pin=1; shift ;;
     --nice-jit) nicejit=1; shift ;;
+    --nice-main) nicemain="$2"; shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -49,7 +54,7 @@ if [ "$pin" = 1 ]; then
 fi
 # shellcheck disable=SC2086
 COWKV_JAR="$work/cowkv-server.jar" JAVA_OPTS="${COWKV_JAVA_OPTS:-}" "${server_cpu[@]}" "$here/cowkv" --port "$port" \
-  --bind 127.0.0.1 --save "" --dir "$work" > "$work/cowkv.log" 2>&1 &
+  --bind 127.0.0.1 --save "" --dir "$work" ${COWKV_ARGS:-} > "$work/cowkv.log" 2>&1 &
 pid=$!
 trap 'redis-cli -p $port shutdown nosave >/dev/null 2>&1 || kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
@@ -58,8 +63,12 @@ info() { redis-cli -p "$port" info "$1" | tr -d '\r' | awk -F: -v k="$2" '$1==k{
 mem() {
   echo "$1: RSS $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MB, used_memory $(info memory used_memory), arena_native_bytes $(info memory arena_native_bytes)"
 }
+redis-cli -p "$port" config set latency-monitor-threshold 1 >/dev/null
+if [ "$nicemain" != 0 ]; then
+  ps -L -o tid=,comm= -p "$pid" | awk '$2 == "cowkv-main"{print $1}' | xargs -r renice -n "$nicemain" -p >/dev/null
+fi
 echo "# date $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $keys keys x $size B, idle=$idle pin=$pin nice-jit=$nicejit"
-echo "# JVM: $(tr '\0' ' ' < /proc/$pid/cmdline)"
+echo "# JVM: $(tr '\0' ' ' < /proc/$pid/cmdline); transport $(info server multiplexing_api)"
 "${client_cpu[@]}" redis-benchmark -p "$port" -t set -r "$keys" -n $((keys * 2)) -d "$size" -c 50 -P 16 -q >/dev/null 2>&1
 sleep 6
 mem "after fill"
@@ -69,6 +78,7 @@ for s in $(seq 1 "$saves"); do
     | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}' > "$out") &
   bp=$!
   sleep 0.5
+  redis-cli -p "$port" latency reset >/dev/null
   if [ "$nicejit" = 1 ]; then
     ps -L -o tid=,comm= -p "$pid" | awk '$2 ~ /^C[12]$/ || $3 ~ /^CompilerThre/{print $1}' | xargs -r renice -n 19 -p >/dev/null
   fi
@@ -84,6 +94,13 @@ for s in $(seq 1 "$saves"); do
   mem "save $s done"
   wait "$bp"
   echo "save $s: writer $(cat "$out"); save $(info persistence rdb_last_bgsave_time_sec) s, rdb_last_cow_size $(info persistence rdb_last_cow_size), status $(info persistence rdb_last_bgsave_status)"
+  # The server's own view (latency monitor, threshold 1 ms): the slowest command and the freeze
+  # of this save; no line for an event means nothing reached 1 ms.
+  echo "save $s: server events >= 1 ms (event, max ms): $(redis-cli -p "$port" latency latest | paste -sd' ' \
+    | awk '{for (i = 1; i + 3 <= NF; i += 4) printf "%s %s ms; ", $i, $(i + 3)}')"
+  if [ -n "${SAVE_LATENCY_HISTORY:-}" ]; then
+    echo "save $s: command events (unix time, ms): $(redis-cli -p "$port" latency history command | paste -sd' ')"
+  fi
 done
 sleep 10
 mem "10 s after the last save"

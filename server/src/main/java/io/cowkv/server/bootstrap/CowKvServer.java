@@ -97,7 +97,9 @@ public final class CowKvServer {
         this.throughput = new Throughput(context);
         context.info(new InfoSections(context, memory, persistence, throughput));
         context.lifecycle(this::shutdownCommand);
-        this.net = new RespServer(context, dispatcher);
+        io.cowkv.server.net.Transport transport = io.cowkv.server.net.Transport.select(config.ioTransport());
+        context.multiplexingApi = transport.configName();
+        this.net = new RespServer(context, dispatcher, transport);
         // arena frames (used, free), sampled on the keyspace thread by the cron
         this.metrics = config.metricsPort() == 0 ? null
                 : new MetricsWiring(context, memory, persistence,

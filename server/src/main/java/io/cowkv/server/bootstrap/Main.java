@@ -44,7 +44,15 @@ public final class Main {
             System.exit(1);
             return;
         }
-        CowKvServer server = new CowKvServer(config);
+        CowKvServer server;
+        try {
+            server = new CowKvServer(config);
+        } catch (IllegalStateException e) {
+            // e.g. an io-transport that cannot run here: the reason, not a stack trace
+            ServerLog.warning("Fatal error, can't start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         try {
             server.start();
         } catch (Exception e) {

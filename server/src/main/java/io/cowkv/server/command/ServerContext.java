@@ -29,6 +29,8 @@ public final class ServerContext {
     public final String runId;
     public final long startMillis;
     public final String version;
+    /** INFO's multiplexing_api: the network transport in use (io_uring, epoll or nio); set by bootstrap. */
+    public String multiplexingApi = "nio";
     private Lifecycle lifecycle = save -> "ERR shutdown not available";
     private InfoSource info;
 

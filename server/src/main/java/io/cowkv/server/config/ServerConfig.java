@@ -76,6 +76,8 @@ public final class ServerConfig {
     /** Who may run DEBUG: no one ("no", the default), everyone ("yes"), loopback clients ("local"). */
     private final EnumParam enableDebugCommand =
             add(new EnumParam("enable-debug-command", false, "no", "no", "yes", "local"));
+    /** CowKV's own: the network transport (net.Transport): auto, io_uring, epoll or nio. */
+    private final EnumParam ioTransport = add(new EnumParam("io-transport", false, "auto", "auto", "io_uring", "epoll", "nio"));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
     private final StringParam metricsBind = add(new StringParam("metrics-bind", false, "127.0.0.1"));
     /** Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats). */
@@ -222,6 +224,11 @@ public final class ServerConfig {
 
     public long maxmemory() {
         return maxmemory.value;
+    }
+
+    /** io-transport: "auto", "io_uring", "epoll" or "nio". */
+    public String ioTransport() {
+        return ioTransport.value;
     }
 
     /** enable-debug-command: "no", "yes" or "local". */

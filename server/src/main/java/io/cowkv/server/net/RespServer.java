@@ -12,13 +12,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty server: one event loop thread that accepts connections, runs every command and owns
- * the keyspace (Redis's model: commands are atomic without locks). Uses epoll where the native
- * transport loads, NIO otherwise.
+ * the keyspace (Redis's model: commands are atomic without locks), on the {@link Transport}
+ * chosen by {@code io-transport}.
  */
 public final class RespServer {
     private final ServerContext server;
@@ -49,11 +44,10 @@ public final class RespServer {
         }
     };
 
-    public RespServer(ServerContext server, Dispatcher dispatcher) {
+    public RespServer(ServerContext server, Dispatcher dispatcher, Transport transport) {
         this.server = server;
         this.dispatcher = dispatcher;
-        boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("cowkv.nio");
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = transport.ioHandlerFactory();
         // A FastThreadLocalThread: Netty pools its per-write objects (ChannelOutboundBuffer
         // entries) and buffer caches only on such threads; on a plain Thread every reply flushed
         // allocated a new entry on the heap (measured: the main source of young GCs under load).
@@ -62,8 +56,8 @@ public final class RespServer {
             t.setDaemon(false);
             return t;
         }, factory);
-        this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.transport = epoll ? "epoll" : "nio";
+        this.channelType = transport.serverChannel();
+        this.transport = transport.configName();
     }
 
     /** The keyspace thread's executor: everything that touches the keyspace runs here. */

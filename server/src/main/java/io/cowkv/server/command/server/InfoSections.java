@@ -109,7 +109,7 @@ public final class InfoSections implements ServerContext.InfoSource {
         f(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         f(sb, "arch_bits", 64);
         f(sb, "monotonic_clock", "POSIX clock_gettime");
-        f(sb, "multiplexing_api", "netty-nio");
+        f(sb, "multiplexing_api", server.multiplexingApi);
         f(sb, "atomicvar_api", "java");
         f(sb, "gcc_version", "0.0.0");
         f(sb, "process_id", ProcessHandle.current().pid());
