@@ -76,7 +76,7 @@ public final class ServerConfig {
     /** Who may run DEBUG: no one ("no", the default), everyone ("yes"), loopback clients ("local"). */
     private final EnumParam enableDebugCommand =
             add(new EnumParam("enable-debug-command", false, "no", "no", "yes", "local"));
-    /** CowKV's own: the network transport (net.Transport): auto, io_uring, epoll or nio. */
+    /** CowKV's own: the network transport (net.Transport): auto (epoll, else nio), io_uring, epoll or nio. */
     private final EnumParam ioTransport = add(new EnumParam("io-transport", false, "auto", "auto", "io_uring", "epoll", "nio"));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
     private final StringParam metricsBind = add(new StringParam("metrics-bind", false, "127.0.0.1"));

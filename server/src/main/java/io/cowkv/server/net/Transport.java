@@ -15,11 +15,15 @@ import java.util.Locale;
 
 /**
  * The Netty transport the server runs on, chosen by the {@code io-transport} parameter:
- * {@code auto} takes io_uring where the kernel allows it (Linux 5.x+, not blocked by a seccomp
- * profile such as Docker's default), else epoll, else NIO; naming one forces it and fails start-up
- * when it is not available here. io_uring is preferred because it needs fewer system calls per
- * read and write: measured with redis-benchmark -P 16, 10-20% more throughput and about 13% less
- * server CPU per request than epoll on the same machine (docs/benchmarks.md).
+ * {@code auto} (the default) takes epoll where the native library loads, else NIO; {@code io_uring},
+ * {@code epoll} or {@code nio} force one and fail start-up when it cannot run here.
+ *
+ * <p>io_uring is not the default although it is faster: with redis-benchmark -P 16 it gave 10-20%
+ * more throughput and about 13% less server CPU per request than epoll on the same machine. But
+ * Netty 4.2's io_uring transport allocates an {@code IoUringIoOps} object on the Java heap for
+ * every receive and send it submits (about 165 bytes per request/reply round trip without
+ * pipelining), while the epoll path allocates nothing per command; that garbage brings young GC
+ * pauses back, which the save-latency goal cannot afford (docs/benchmarks.md, "io_uring").
  */
 public enum Transport {
     IO_URING("io_uring") {
@@ -112,11 +116,7 @@ public enum Transport {
     public static Transport select(String configured) {
         String name = configured.toLowerCase(Locale.ROOT);
         if (name.equals("auto")) {
-            for (Transport t : values()) {
-                if (t.available()) {
-                    return t;
-                }
-            }
+            return EPOLL.available() ? EPOLL : NIO;
         }
         for (Transport t : values()) {
             if (t.configName.equals(name)) {
