@@ -125,6 +125,14 @@ public final class CowKvServer {
         // Load and link the freeze path's classes now, so the first BGSAVE's latest_fork_usec
         // measures the freeze itself rather than one-time class loading (~1.5 ms cold).
         keyspace.freeze().close();
+        // ... and the classes of saving, loading, the RDB format and the commands, which the first
+        // BGSAVE (or any first use of a rare command) would otherwise load on the event loop.
+        int preloaded = io.cowkv.server.util.ClassPreloader.preload(CowKvServer.class,
+                "io.cowkv.server.snapshot.", "io.cowkv.server.keyspace.", "io.cowkv.server.command.",
+                "io.cowkv.server.memory.", "io.cowkv.server.metrics.")
+                + io.cowkv.server.util.ClassPreloader.preload(io.cowkv.rdb.RdbWriter.class, "io.cowkv.rdb.")
+                + io.cowkv.server.util.ClassPreloader.preload(com.ning.compress.lzf.ChunkEncoder.class, "com.ning.compress.lzf.");
+        ServerLog.verbose("Preloaded " + preloaded + " classes");
         if (metrics != null) {
             // Before the RESP port opens, so a client that can connect can also scrape.
             net.loop().next().submit(metrics::sample).await(5, TimeUnit.SECONDS);

@@ -147,7 +147,7 @@ public final class SnapshotCoordinator {
         cowHeld = 0;
         cowSampleMillis = 0;
         try {
-            snapshotThreads.execute(() -> runInBackground(j));
+            snapshotThreads.execute(new SaveTask(j));
         } catch (RejectedExecutionException e) {
             job = null;
             view.close();
@@ -421,6 +421,24 @@ public final class SnapshotCoordinator {
     private static void cancel(Job j, String why) {
         j.cancelReason = why;
         j.cancel.cancel();
+    }
+
+    /**
+     * A BGSAVE's work for the snapshot thread. A named class, not a lambda: a lambda's class is
+     * spun the first time its creation runs, on the keyspace thread in {@link #bgsave}; this one is
+     * preloaded at start-up (util.ClassPreloader).
+     */
+    private final class SaveTask implements Runnable {
+        private final Job job;
+
+        SaveTask(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public void run() {
+            runInBackground(job);
+        }
     }
 
     /** Snapshot thread: writes the dump, then hands the outcome to the keyspace thread. */
