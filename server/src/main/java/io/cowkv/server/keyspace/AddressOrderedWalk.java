@@ -1,6 +1,7 @@
 package io.cowkv.server.keyspace;
 
 import io.cowkv.server.memory.FrozenView;
+import io.cowkv.server.memory.NativeLongs;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -39,9 +40,12 @@ import java.util.Arrays;
  * publication, and the volatile publication orders them before the keyspace thread's reads.
  *
  * <p>Memory while it runs: {@code 8 * keys} bytes for the index (twice that during phase 1, for
- * the counting sort) plus {@code 10} bytes per logical page (count, range end, shape, claim), plus
- * one bit per page inside the arena's view and the keyspace thread's two page-sized record
- * buffers; all on the heap, dropped with the view.
+ * the counting sort), in native memory ({@link NativeLongs}: on the heap these were humongous
+ * objects whose allocation started a G1 cycle in every save); {@code 10} bytes per logical page
+ * (count, range end, shape, claim), one bit per page inside the arena's view and the keyspace
+ * thread's two page-sized record buffers on the heap. The owner ({@code Keyspace.Frozen}) calls
+ * {@link #free} when the view closes, on the keyspace thread, when neither thread can read the
+ * index any more.
  */
 final class AddressOrderedWalk {
     /** Shapes: no record lies on the page (yet), small-only, or touched by a long record / external value. */
@@ -68,10 +72,10 @@ final class AddressOrderedWalk {
     private final FrozenKeyspace.PageSerializer writerSide;
 
     /** {@code (address >>> 3) << dbBits | ordinal}, grouped by page in increasing page order. */
-    private long[] index;
+    private NativeLongs index;
     private int count;
     /** Scratch of the counting sort (phase 1 only). */
-    private long[] scratch;
+    private NativeLongs scratch;
     /**
      * Per page, then: the end (exclusive) of its records in {@link #index}, so page {@code p}'s
      * records are {@code [p == 0 ? 0 : pageEnd[p - 1], pageEnd[p])}.
@@ -154,7 +158,7 @@ final class AddressOrderedWalk {
         }
         dbMask = (1L << dbBits) - 1;
         dbOfOrdinal = new int[nonEmpty];
-        index = new long[(int) keys];
+        index = new NativeLongs(Math.max(16, keys));
         count = 0;
         int ordinal = 0;
         for (int db = 0; db < roots.length; db++) {
@@ -173,14 +177,14 @@ final class AddressOrderedWalk {
         }
         // level by level: group the records found last by page, read their headers page after
         // page, append their chain successors
-        scratch = new long[index.length];
+        scratch = new NativeLongs(index.length());
         pageEnd = new int[pages];
         int from = 0;
         while (from < count) {
             int to = count;
             groupByPage(from, to);
             for (int i = from; i < to; i++) {
-                long x = index[i];
+                long x = index.get(i);
                 long e = address(x);
                 long next = reader.readExtent(e);
                 addRefs(e, +1);
@@ -192,6 +196,7 @@ final class AddressOrderedWalk {
             from = to;
         }
         groupByPage(0, count); // pageEnd now holds each page's range
+        scratch.free();
         scratch = null;
     }
 
@@ -205,7 +210,7 @@ final class AddressOrderedWalk {
         Arrays.fill(end, 0);
         int shift = dbBits + pageShift - 3;
         for (int i = from; i < to; i++) {
-            end[(int) (index[i] >>> shift)]++;
+            end[(int) (index.get(i) >>> shift)]++;
         }
         int pos = from;
         for (int p = 0; p < end.length; p++) {
@@ -213,21 +218,24 @@ final class AddressOrderedWalk {
             end[p] = pos; // start, for now
             pos += n;
         }
-        long[] out = scratch.length >= to ? scratch : new long[to];
-        scratch = out;
+        if (scratch.length() < to) {
+            scratch.free();
+            scratch = new NativeLongs(index.length());
+        }
+        NativeLongs out = scratch;
         for (int i = from; i < to; i++) {
-            long x = index[i];
-            out[end[(int) (x >>> shift)]++] = x; // start advances to the end
+            long x = index.get(i);
+            out.set(end[(int) (x >>> shift)]++, x); // start advances to the end
         }
         int start = from;
         for (int p = 0; p < end.length; p++) {
             int stop = end[p];
             if (stop - start > 1) {
-                Arrays.sort(out, start, stop); // an insertion sort for a handful of records
+                out.sort(start, stop); // an insertion sort for a handful of records
             }
             start = stop;
         }
-        System.arraycopy(out, from, index, from, to - from);
+        out.copyTo(from, index, from, to - from);
     }
 
     /** Adds the chain heads of buckets {@code [from, size)} of a frozen table, read in bulk. */
@@ -247,13 +255,14 @@ final class AddressOrderedWalk {
     }
 
     private void add(long record, int ordinal) {
-        if (count == index.length) {
-            index = Arrays.copyOf(index, Math.max(16, count * 2));
+        if (count == index.length()) {
+            index.grow(Math.max(16, count * 2L));
             if (scratch != null) {
-                scratch = new long[index.length];
+                scratch.free();
+                scratch = new NativeLongs(index.length());
             }
         }
-        index[count++] = (record >>> 3) << dbBits | ordinal;
+        index.set(count++, (record >>> 3) << dbBits | ordinal);
     }
 
     /** Records the shape of the pages the record just read by the reader touches. */
@@ -313,7 +322,7 @@ final class AddressOrderedWalk {
     private void visitInOrder(FrozenKeyspace.OrderedVisitor visitor) {
         int i = 0;
         while (i < count) {
-            int page = (int) (address(index[i]) >>> pageShift);
+            int page = (int) (address(index.get(i)) >>> pageShift);
             int end = pageEnd[page];
             if (claims != null && shape[page] == SMALL && !CLAIM.compareAndSet(claims, page, FREE, BY_WALK)) {
                 // the keyspace thread serialized this page: skip its records
@@ -322,13 +331,26 @@ final class AddressOrderedWalk {
                 continue;
             }
             for (; i < end; i++) {
-                long x = index[i];
+                long x = index.get(i);
                 long e = address(x);
                 reader.read(e);
                 visitor.string(dbOfOrdinal[(int) (x & dbMask)], reader.key, reader.keyLen, reader.value,
                         reader.valueLen, reader.expireAt);
                 addRefs(e, -1);
             }
+        }
+    }
+
+    /**
+     * Frees the native index (and the phase-1 scratch if phase 1 failed). Keyspace thread, when
+     * the view closes: the snapshot thread has finished and the walk is no longer published.
+     */
+    void free() {
+        if (index != null) {
+            index.free();
+        }
+        if (scratch != null) {
+            scratch.free();
         }
     }
 
@@ -357,7 +379,7 @@ final class AddressOrderedWalk {
             int end = pageEnd[page];
             FrozenRecordReader r = writerReader;
             for (; i < end; i++) {
-                long x = index[i];
+                long x = index.get(i);
                 r.read(address(x));
                 writerSide.string(dbOfOrdinal[(int) (x & dbMask)], r.key, r.keyLen, r.value, r.valueLen, r.expireAt);
             }

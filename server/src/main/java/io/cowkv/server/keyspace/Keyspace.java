@@ -187,6 +187,8 @@ public final class Keyspace implements AutoCloseable {
         private long nanos;
         /** The running address-order walk once its index is built (snapshot thread writes, keyspace thread reads). */
         private volatile AddressOrderedWalk published;
+        /** The walk whose native index this view owns (freed at close); set by the snapshot thread. */
+        private volatile AddressOrderedWalk walk;
 
         Frozen(FrozenView view, long[][] roots, long at) {
             this.view = view;
@@ -266,6 +268,7 @@ public final class Keyspace implements AutoCloseable {
             }
             walked = true;
             AddressOrderedWalk walk = new AddressOrderedWalk(view, roots, writerSide);
+            this.walk = walk;
             try {
                 return walk.run(visitor, w -> {
                     indexNanos = walk.indexNanos();
@@ -305,6 +308,10 @@ public final class Keyspace implements AutoCloseable {
         public void close() {
             if (open == this) {
                 published = null;
+                if (walk != null) {
+                    walk.free(); // the snapshot thread is done with it (close comes after the save)
+                    walk = null;
+                }
                 view.close();
                 open = null;
             }

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Base of the keyspace tests that build their own {@link Keyspace} in {@link #ks}: after each
  * test it is emptied and closed, with every byte and every frame back in its arena, and no arena
- * anywhere may still reserve native memory.
+ * (nor any snapshot walk's native index) anywhere may still hold native memory.
  */
 abstract class KeyspaceFixture {
     Keyspace ks;
@@ -24,6 +24,8 @@ abstract class KeyspaceFixture {
             ks.close();
         }
         assertThat(Arena.globalNativeBytesReserved()).isZero();
+        assertThat(io.cowkv.server.memory.NativeLongs.outstandingBytes())
+                .as("native index bytes of snapshot walks not freed").isZero();
     }
 
     /** Keys and values as bytes, one byte a character (ISO-8859-1). */

@@ -10,6 +10,7 @@ final class LeakChecks {
     static void assertNoNativeMemory() {
         assertThat(Arena.globalNativeBytesReserved()).as("native bytes still reserved by arenas").isZero();
         assertThat(Arena.globalChunks()).as("native chunks still held by arenas").isZero();
+        assertThat(NativeLongs.outstandingBytes()).as("native long arrays not freed").isZero();
     }
 
     /** All frames are back in the pool and nothing is allocated. */
