@@ -58,6 +58,8 @@ public final class SnapshotCoordinator {
     private final LongSupplier usedMemory;
     private final long pid = ProcessHandle.current().pid();
     private long nextJobId = 1;
+    /** Writer-block slabs kept between saves (keyspace thread). */
+    private final WriterBlocks.SlabPool slabPool = new WriterBlocks.SlabPool();
 
     private Job job;
     private long lastSaveSeconds;
@@ -140,7 +142,7 @@ public final class SnapshotCoordinator {
         onFork.accept(latestForkUsec);
         long id = nextJobId++;
         Job j = new Job(id, view, now, stats.dirty, settings("temp-" + pid + "-" + id + ".rdb"),
-                new WriterBlocks(view.pageSize(), view.frozenAtMillis()));
+                new WriterBlocks(view.pageSize(), view.frozenAtMillis(), slabPool));
         job = j;
         cowSize = 0;
         cowPeak = 0;
@@ -473,6 +475,7 @@ public final class SnapshotCoordinator {
         SnapshotCounters c = j.view.counters();
         lastCost = new SaveCost(c.adoptedPages(), j.blocks.pages(), j.blocks.bytes(), j.blocks.peakWaitingBytes(),
                 j.blocks.declinedPages(), c.heldBytesPeak());
+        j.blocks.returnSlabs(); // the snapshot thread has ended (finish runs after it)
         if (job == j) {
             job = null;
         }

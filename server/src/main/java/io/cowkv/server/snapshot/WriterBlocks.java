@@ -64,7 +64,34 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
      */
     static final int SLAB_BYTES = 4 << 20;
 
+    /**
+     * Slabs kept between saves (keyspace thread only), so that only a server's first save
+     * allocates them: allocating a humongous array can start a G1 concurrent cycle, whose pauses
+     * land in the save's first second (docs/benchmarks-cow.md, session 11). At most
+     * {@code MAX_BYTES / SLAB_BYTES} slabs (16 MiB) are kept, once a server has saved.
+     */
+    static final class SlabPool {
+        private final java.util.ArrayDeque<byte[]> slabs = new java.util.ArrayDeque<>();
+
+        byte[] take() {
+            byte[] s = slabs.poll();
+            return s != null ? s : new byte[SLAB_BYTES];
+        }
+
+        void giveBack(byte[] slab) {
+            if (slab.length == SLAB_BYTES && slabs.size() < MAX_BYTES / SLAB_BYTES) {
+                slabs.push(slab);
+            }
+        }
+
+        int size() {
+            return slabs.size();
+        }
+    }
+
     // keyspace thread
+    private final SlabPool pool;
+    private final java.util.List<byte[]> slabsTaken = new java.util.ArrayList<>();
     private byte[] slab;
     private int slabUsed;
     private Block spare;
@@ -79,6 +106,12 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private volatile Throwable failure;
 
     WriterBlocks(int pageSize, long frozenAtMillis) {
+        this(pageSize, frozenAtMillis, new SlabPool());
+    }
+
+    /** With slabs from (and, through {@link #returnSlabs}, back to) {@code pool}. */
+    WriterBlocks(int pageSize, long frozenAtMillis, SlabPool pool) {
+        this.pool = pool;
         this.frozenAt = frozenAtMillis;
         this.blockSize = pageSize + 64;
         this.maxBlocks = Math.max(4, MAX_BYTES / blockSize);
@@ -108,12 +141,27 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
 
     private Block newBlock() {
         if (slab == null || slabUsed + blockSize > slab.length) {
-            slab = new byte[Math.max(SLAB_BYTES, blockSize)];
+            slab = blockSize <= SLAB_BYTES ? pool.take() : new byte[blockSize];
+            slabsTaken.add(slab);
             slabUsed = 0;
         }
         Block b = new Block(slab, slabUsed, blockSize);
         slabUsed += blockSize;
         return b;
+    }
+
+    /**
+     * Gives the slabs back to the pool. Keyspace thread, once the snapshot thread is done with every
+     * block (the save has ended); the blocks must not be used afterwards.
+     */
+    void returnSlabs() {
+        for (byte[] s : slabsTaken) {
+            pool.giveBack(s);
+        }
+        slabsTaken.clear();
+        slab = null;
+        spare = null;
+        current = null;
     }
 
     @Override

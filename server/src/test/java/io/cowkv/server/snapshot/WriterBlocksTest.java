@@ -56,6 +56,34 @@ class WriterBlocksTest {
         assertThat(w.waitingBlocks()).isZero();
     }
 
+    /** The next save reuses the slabs of the last one (no new humongous array), up to 16 MiB. */
+    @Test
+    void slabsGoBackToThePoolAndTheNextSaveReusesThem() {
+        WriterBlocks.SlabPool pool = new WriterBlocks.SlabPool();
+        WriterBlocks first = new WriterBlocks(4096, FROZEN_AT, pool);
+        assertThat(first.canTakePage()).isTrue();
+        first.beginPage(1);
+        record(first, 0, "k", "v", Entry.NO_EXPIRE);
+        first.endPage();
+        byte[] slab = first.poll().buf;
+        assertThat(pool.size()).isZero();
+        first.returnSlabs();
+        assertThat(pool.size()).isEqualTo(1);
+
+        WriterBlocks second = new WriterBlocks(4096, FROZEN_AT, pool);
+        assertThat(second.canTakePage()).isTrue();
+        second.beginPage(2);
+        record(second, 0, "k2", "v2", Entry.NO_EXPIRE);
+        second.endPage();
+        assertThat(second.poll().buf).isSameAs(slab);
+        assertThat(pool.size()).isZero();
+
+        for (int i = 0; i < 10; i++) {
+            pool.giveBack(new byte[WriterBlocks.SLAB_BYTES]);
+        }
+        assertThat(pool.size()).isEqualTo(WriterBlocks.MAX_BYTES / WriterBlocks.SLAB_BYTES);
+    }
+
     @Test
     void whenEveryBlockWaitsThePageIsDeclinedUntilOneComesBack() {
         WriterBlocks w = new WriterBlocks(65536, FROZEN_AT);
