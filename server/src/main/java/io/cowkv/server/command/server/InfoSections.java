@@ -228,19 +228,28 @@ public final class InfoSections implements ServerContext.InfoSource {
 
     private void cpu(StringBuilder sb) {
         sb.append("# CPU\r\n");
-        double cpu = 0;
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            cpu = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9;
-        }
+        // Redis: getrusage of the process and of the main thread. Here: the process's user and
+        // system time from the OS (clock ticks), and the keyspace thread's own (INFO runs on it).
+        long[] process = io.cowkv.server.metrics.ProcessCpu.userAndSystemNanos();
         var threads = ManagementFactory.getThreadMXBean();
-        double user = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadUserTime() / 1e9 : 0;
-        f(sb, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", Math.max(0, cpu - user)));
-        f(sb, "used_cpu_user", String.format(Locale.ROOT, "%.6f", user));
+        long mainUser = 0;
+        long mainTotal = 0;
+        if (threads.isCurrentThreadCpuTimeSupported()) {
+            mainUser = threads.getCurrentThreadUserTime();
+            mainTotal = threads.getCurrentThreadCpuTime();
+        }
+        f(sb, "used_cpu_sys", seconds(process[1]));
+        f(sb, "used_cpu_user", seconds(process[0]));
         f(sb, "used_cpu_sys_children", "0.000000");
         f(sb, "used_cpu_user_children", "0.000000");
-        f(sb, "used_cpu_sys_main_thread", "0.000000");
-        f(sb, "used_cpu_user_main_thread", String.format(Locale.ROOT, "%.6f", user));
+        f(sb, "used_cpu_sys_main_thread", seconds(Math.max(0, mainTotal - mainUser)));
+        f(sb, "used_cpu_user_main_thread", seconds(mainUser));
+    }
+
+    /** Nanoseconds as Redis prints rusage times: seconds with six decimals. */
+    private static String seconds(long nanos) {
+        long micros = nanos / 1000;
+        return micros / 1_000_000 + "." + String.format(Locale.ROOT, "%06d", micros % 1_000_000);
     }
 
     /** Every command, each followed by its subcommands: the order of INFO commandstats and latencystats. */
