@@ -120,7 +120,7 @@ public final class CowKvServer {
                 + ", just started");
         ServerLog.notice("Configuration loaded");
         try {
-            snapshots.loadAtStartup((file, now) -> DumpLoader.load(file, keyspace, now));
+            snapshots.loadDump((file, now) -> DumpLoader.load(file, keyspace, now));
         } catch (DumpLoader.LoadException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -261,7 +261,7 @@ public final class SnapshotCoordinator {
             flush.run();
         }
         try {
-            loadAtStartup(load);
+            loadDump(load);
         } catch (DumpLoader.LoadException e) {
             // Checked above; only a file changed in between gets here. What was loaded stays.
             log.warning(e.reason());
@@ -310,10 +310,11 @@ public final class SnapshotCoordinator {
     }
 
     /**
-     * Loads the dump from {@code dir}/{@code dbfilename} at start-up through {@code load}, records the
-     * INFO load figures and logs Redis's lines. Throws when the server must not start.
+     * Loads the dump from {@code dir}/{@code dbfilename} through {@code load} (at start-up, and for
+     * DEBUG RELOAD), records the INFO load figures and logs Redis's lines. Throws when it cannot be
+     * loaded (at start-up: the server must not start).
      */
-    public DumpLoader.Result loadAtStartup(DumpLoad load) throws DumpLoader.LoadException {
+    public DumpLoader.Result loadDump(DumpLoad load) throws DumpLoader.LoadException {
         Path file = config.dir().resolve(config.dbfilename());
         loading = true;
         DumpLoader.Result r;
