@@ -93,11 +93,19 @@ public final class Entry {
 
     /** Streams the string value's bytes straight from native memory (not for int-encoded values). */
     public void writeString(ByteSink sink) {
-        int len = valueLength(meta());
+        writeRange(sink, 0, valueLength(meta()));
+    }
+
+    /**
+     * Streams bytes {@code [from, from + len)} of the string value (not for int-encoded values);
+     * the caller keeps the range inside the value. Reads only those bytes (GETRANGE of a few bytes
+     * of a large value costs what it returns).
+     */
+    public void writeRange(ByteSink sink, long from, int len) {
         if (len == 0) {
             return;
         }
-        long a = valueAddress();
+        long a = valueAddress() + from;
         if (sink.acceptsNative()) {
             arena.forEachChunk(a, len, sink);
             return;

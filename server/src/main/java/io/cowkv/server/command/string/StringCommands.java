@@ -350,6 +350,8 @@ public final class StringCommands {
         }
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     private void getrange(Session s, CommandArgs a) {
         if (!a.parseLong(2, num)) {
             s.reply().error(Errors.NOT_INTEGER);
@@ -366,12 +368,12 @@ public final class StringCommands {
         }
         Entry e = read;
         if (e == null) {
-            s.reply().bulk(new byte[0]);
+            s.reply().bulk(EMPTY);
             return;
         }
         long strlen = e.stringLength();
         if (start < 0 && end < 0 && start > end) {
-            s.reply().bulk(new byte[0]);
+            s.reply().bulk(EMPTY);
             return;
         }
         if (start < 0) {
@@ -390,11 +392,10 @@ public final class StringCommands {
             end = strlen - 1;
         }
         if (start > end || strlen == 0) {
-            s.reply().bulk(new byte[0]);
+            s.reply().bulk(EMPTY);
             return;
         }
-        byte[] v = e.stringBytes();
-        s.reply().bulk(v, (int) start, (int) (end - start + 1));
+        s.sink().stringRange(e, (int) start, (int) (end - start + 1));
     }
 
     private void setrange(Session s, CommandArgs a) {
