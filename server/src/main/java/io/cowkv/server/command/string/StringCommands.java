@@ -472,8 +472,10 @@ public final class StringCommands {
             if (e.isInt()) {
                 cur = e.longValue();
             } else {
-                byte[] v = e.stringBytes();
-                if (!io.cowkv.server.util.Numbers.parseLong(v, 0, v.length, num)) {
+                // no integer has more than 20 characters (string2ll's limit): refuse a longer
+                // value without copying it
+                byte[] v = e.stringLength() > 20 ? null : e.stringBytes();
+                if (v == null || !io.cowkv.server.util.Numbers.parseLong(v, 0, v.length, num)) {
                     s.reply().error(Errors.NOT_INTEGER);
                     return;
                 }
