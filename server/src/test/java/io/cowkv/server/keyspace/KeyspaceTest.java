@@ -35,6 +35,56 @@ class KeyspaceTest {
         db.setString(b(k), 0, b(k).length, b(v), 0, b(v).length, false);
     }
 
+    /**
+     * A table too big to zero at once is zeroed a slice per insert before its rehash starts: every
+     * key stays readable all along, a snapshot taken meanwhile sees exactly the keys of its freeze
+     * (and pauses the zeroing), SWAPDB moves the pending table with its database, and FLUSHALL frees
+     * it (the tear-down checks every byte is back).
+     */
+    @Test
+    void aLargeGrownTableIsZeroedInSlicesBeforeItsRehash() {
+        Database db = ks.db(0);
+        int n = 0;
+        while (!db.zeroingTable()) {
+            set(db, "k" + n, "v" + n);
+            n++;
+            assertThat(n).as("a table over %d bytes must be pending at some point", Database.ZERO_AT_ONCE)
+                    .isLessThan(200_000);
+        }
+        assertThat(db.size()).isEqualTo(n);
+        FrozenKeyspace frozen = ks.freeze();
+        int atFreeze = n;
+        for (int i = 0; i < 1000; i++, n++) {
+            set(db, "k" + n, "v" + n);
+        }
+        assertThat(db.zeroingTable()).as("no zeroing while a snapshot is open").isTrue();
+        long[] seen = {0};
+        frozen.forEach(0, (key, keyLen, value, valueLen, expireAt) -> seen[0]++);
+        assertThat(seen[0]).isEqualTo(atFreeze);
+        frozen.close();
+        ks.swap(0, 1);
+        db = ks.db(1);
+        assertThat(db.zeroingTable()).as("the pending table moved with its database").isTrue();
+        while (db.zeroingTable()) {
+            set(db, "k" + n, "v" + n);
+            n++;
+        }
+        for (int i = 0; i < 2000; i++, n++) { // the rehash runs
+            set(db, "k" + n, "v" + n);
+        }
+        assertThat(db.size()).isEqualTo(n);
+        for (int i = 0; i < n; i++) {
+            Entry e = db.lookup(b("k" + i));
+            assertThat(e).as("k%d", i).isNotNull();
+            assertThat(new String(e.stringBytes(), StandardCharsets.UTF_8)).isEqualTo("v" + i);
+        }
+        assertThat(ks.db(0).size()).isZero();
+        // grow database 2 into a pending table and flush it there: the tear-down checks memory
+        for (int i = 0; !ks.db(2).zeroingTable(); i++) {
+            set(ks.db(2), "x" + i, "y");
+        }
+    }
+
     @Test
     void integersAreStoredAsIntegersAndIncrementInPlace() {
         Database db = ks.db(0);
