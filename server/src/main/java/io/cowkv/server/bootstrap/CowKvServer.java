@@ -127,13 +127,13 @@ public final class CowKvServer {
         // Load and link the freeze path's classes now, so the first BGSAVE's latest_fork_usec
         // measures the freeze itself rather than one-time class loading (~1.5 ms cold).
         keyspace.freeze().close();
-        // ... and the classes of saving, loading, the RDB format and the commands, which the first
-        // BGSAVE (or any first use of a rare command) would otherwise load on the event loop.
+        // ... and the classes the first BGSAVE runs on the event loop (the save's own classes and
+        // the RDB record encoder), which it would otherwise load there; the snapshot thread's
+        // (RDB writer, LZF) load on that thread and do not stall clients.
         int preloaded = io.cowkv.server.util.ClassPreloader.preload(CowKvServer.class,
-                "io.cowkv.server.snapshot.", "io.cowkv.server.keyspace.", "io.cowkv.server.command.",
-                "io.cowkv.server.memory.", "io.cowkv.server.metrics.")
-                + io.cowkv.server.util.ClassPreloader.preload(io.cowkv.rdb.RdbWriter.class, "io.cowkv.rdb.")
-                + io.cowkv.server.util.ClassPreloader.preload(com.ning.compress.lzf.ChunkEncoder.class, "com.ning.compress.lzf.");
+                "io.cowkv.server.snapshot.", "io.cowkv.server.keyspace.")
+                + io.cowkv.server.util.ClassPreloader.preload(io.cowkv.rdb.RdbWriter.class, "io.cowkv.rdb.RdbRecordEncoder",
+                "io.cowkv.rdb.RdbConstants", "io.cowkv.rdb.encoding.RedisNumbers");
         ServerLog.verbose("Preloaded " + preloaded + " classes");
         if (metrics != null) {
             // Before the RESP port opens, so a client that can connect can also scrape.
