@@ -61,6 +61,19 @@ public final class CFormat {
     }
 
     /**
+     * C's {@code strtod} for decimal numbers, as DEBUG SLEEP parses its argument: leading white
+     * space skipped, then the longest decimal number at the start; 0 when there is none.
+     */
+    public static double decimalPrefix(String s) {
+        int i = 0;
+        while (i < s.length() && " \t\n\u000B\f\r".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+        java.util.regex.Matcher m = DECIMAL.matcher(s).region(i, s.length());
+        return m.lookingAt() ? Double.parseDouble(m.group()) : 0;
+    }
+
+    /**
      * Redis's {@code string2d}: the whole word must be a number strtod reads (decimal, hexadecimal,
      * {@code inf}/{@code infinity}; no leading space, nothing after it); overflow to infinity,
      * underflow to zero and NaN are refused. Returns the value, or NaN when the word is refused.

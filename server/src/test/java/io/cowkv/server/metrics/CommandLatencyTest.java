@@ -122,6 +122,12 @@ class CommandLatencyTest {
 
     @Test
     void string2dAcceptsWhatStrtodReadsWhole() {
+        // strtod's prefix, as DEBUG SLEEP reads its argument
+        assertThat(CFormat.decimalPrefix(" \t0.25s")).isEqualTo(0.25);
+        assertThat(CFormat.decimalPrefix("-1.5e2x")).isEqualTo(-150);
+        assertThat(CFormat.decimalPrefix(".5")).isEqualTo(0.5);
+        assertThat(CFormat.decimalPrefix("x1")).isEqualTo(0);
+        assertThat(CFormat.decimalPrefix("")).isEqualTo(0);
         assertThat(CFormat.string2d("1e1")).isEqualTo(10);
         assertThat(CFormat.string2d("0x10")).isEqualTo(16);
         assertThat(CFormat.string2d("0X1.8P1")).isEqualTo(3);

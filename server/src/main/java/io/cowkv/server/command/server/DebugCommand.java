@@ -39,9 +39,8 @@ public final class DebugCommand {
     private static final String RELOAD_LOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
     private static final String PROTOCOL_TYPES =
             "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
-    /** strtod's accepted prefix, for SLEEP (anything else reads as 0, as in C). */
-    private static final Pattern DOUBLE_PREFIX =
-            Pattern.compile("^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /** C's atoi: leading white space, an optional sign, digits. */
+    private static final Pattern ATOI = Pattern.compile("^\\s*[+-]?\\d+");
     /** DEBUG POPULATE formats keys into a 128-byte buffer: longer names are cut to 127 bytes. */
     private static final int POPULATE_KEY_MAX = 127;
 
@@ -224,8 +223,7 @@ public final class DebugCommand {
 
     /** SLEEP seconds: blocks the keyspace thread (strtod parsing: junk reads as 0). */
     private void sleep(Session s, String arg) {
-        Matcher m = DOUBLE_PREFIX.matcher(arg);
-        double seconds = m.find() ? Double.parseDouble(m.group().trim()) : 0;
+        double seconds = io.cowkv.server.util.CFormat.decimalPrefix(arg);
         long micros = (long) (seconds * 1_000_000);
         if (micros > 0) {
             try {
@@ -310,7 +308,7 @@ public final class DebugCommand {
     /** getPositiveLongFromObjectOrReply: the value, or -1 when it is not an integer >= 0. */
     private static long positiveLong(CommandArgs a, int i) {
         long[] out = new long[1];
-        if (!Numbers.parseLong(a.data(), a.offset(i), a.length(i), out) || out[0] < 0) { // string2ll rules
+        if (!a.parseLong(i, out) || out[0] < 0) { // string2ll rules
             return -1;
         }
         return out[0];
@@ -323,17 +321,19 @@ public final class DebugCommand {
         return s.length();
     }
 
+    /** Scratch for {@link #appendNumber}. */
+    private final byte[] digits = new byte[20];
+
     /** Appends the decimal digits of {@code v} at {@code pos}, cut at the array's end; returns the new end. */
-    private static int appendNumber(byte[] dst, int pos, long v) {
-        byte[] digits = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-        int n = Math.min(digits.length, dst.length - pos);
+    private int appendNumber(byte[] dst, int pos, long v) {
+        int n = Math.min(Numbers.writeLong(v, digits, 0), dst.length - pos);
         System.arraycopy(digits, 0, dst, pos, n);
         return pos + n;
     }
 
     /** C's atoi: optional sign and leading digits, 0 when none. */
     private static long atoi(String s) {
-        Matcher m = Pattern.compile("^\\s*[+-]?\\d+").matcher(s);
+        Matcher m = ATOI.matcher(s);
         if (!m.find()) {
             return 0;
         }
