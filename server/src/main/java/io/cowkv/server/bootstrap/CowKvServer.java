@@ -130,9 +130,9 @@ public final class CowKvServer {
         // ... and the classes the first BGSAVE runs on the event loop (the save's own classes and
         // the RDB record encoder), which it would otherwise load there; the snapshot thread's
         // (RDB writer, LZF) load on that thread and do not stall clients.
-        int preloaded = io.cowkv.server.util.ClassPreloader.preload(CowKvServer.class,
-                "io.cowkv.server.snapshot.", "io.cowkv.server.keyspace.")
-                + io.cowkv.server.util.ClassPreloader.preload(io.cowkv.rdb.RdbWriter.class, "io.cowkv.rdb.RdbRecordEncoder",
+        int preloaded = io.cowkv.server.util.ClassPreloader.preload(
+                java.util.List.of(CowKvServer.class, io.cowkv.rdb.RdbWriter.class),
+                "io.cowkv.server.snapshot.", "io.cowkv.server.keyspace.", "io.cowkv.rdb.RdbRecordEncoder",
                 "io.cowkv.rdb.RdbConstants", "io.cowkv.rdb.encoding.RedisNumbers");
         ServerLog.verbose("Preloaded " + preloaded + " classes");
         if (metrics != null) {

@@ -24,17 +24,29 @@ public final class ClassPreloader {
     }
 
     /**
-     * Loads every class of the code source {@code anchor} comes from whose name starts with one
-     * of {@code prefixes} (e.g. "io.cowkv.server.snapshot."). Returns how many were loaded.
+     * Loads every class whose name starts with one of {@code prefixes} (e.g.
+     * "io.cowkv.server.snapshot.") from the code sources the {@code anchors} come from, each
+     * source (jar or classes directory) listed once however many anchors share it: in the server
+     * jar that is one pass, in a multi-module build one per module. Returns how many were loaded.
      */
-    public static int preload(Class<?> anchor, String... prefixes) {
-        ClassLoader loader = anchor.getClassLoader();
-        Path source;
-        try {
-            source = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            return 0;
+    public static int preload(java.util.List<Class<?>> anchors, String... prefixes) {
+        java.util.Map<Path, ClassLoader> sources = new java.util.LinkedHashMap<>();
+        for (Class<?> anchor : anchors) {
+            try {
+                sources.putIfAbsent(Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                        anchor.getClassLoader());
+            } catch (URISyntaxException | RuntimeException e) {
+                // no listable code source: nothing to preload from it
+            }
         }
+        int loaded = 0;
+        for (java.util.Map.Entry<Path, ClassLoader> e : sources.entrySet()) {
+            loaded += preload(e.getKey(), e.getValue(), prefixes);
+        }
+        return loaded;
+    }
+
+    private static int preload(Path source, ClassLoader loader, String[] prefixes) {
         int loaded = 0;
         try {
             if (Files.isDirectory(source)) {
