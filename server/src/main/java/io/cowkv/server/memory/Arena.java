@@ -62,7 +62,9 @@ import net.openhft.chronicle.bytes.BytesStore;
  * <h2>Heap</h2>
  * Metadata is kept in primitive arrays (no object per page or per allocation). The steady-state read
  * and write paths do not allocate; copying a shared leaf (once per leaf per snapshot) and growing the
- * metadata arrays do.
+ * metadata arrays do. The per-page, per-slab and per-frame arrays grow by adding fixed-size blocks
+ * ({@link BlockArrays}), so a growth allocates one 16-32 KiB block and copies nothing; only the
+ * directory and chunk arrays, a few hundred entries, are copied when they double.
  */
 public final class Arena implements AutoCloseable {
     private static final AtomicLong GLOBAL_NATIVE_BYTES = new AtomicLong();
@@ -91,12 +93,13 @@ public final class Arena implements AutoCloseable {
     private BytesStore[] chunkStores = new BytesStore[8];
     private long[] chunkBase = new long[8];
     private int chunkCount;
-    private int[] framePool = new int[0];
+    /** Free frames (a stack), {@code framePoolSize} of them; capacity grows with the frames. */
+    private final BlockArrays.Ints framePool = new BlockArrays.Ints(0, 0);
     private int framePoolSize;
     /** Epoch at which each frame was handed to the live page table. */
-    private int[] frameEpoch = new int[0];
+    private final BlockArrays.Ints frameEpoch = new BlockArrays.Ints(0, 0);
     /** The live page each frame backs, or -1 (in the pool, or kept only for the open snapshot). */
-    private int[] framePage = new int[0];
+    private final BlockArrays.Ints framePage = new BlockArrays.Ints(-1, 0);
     /** Chunks whose native memory {@link #releaseFreeChunks} gave back; none of their frames is in use or pooled. */
     private boolean[] chunkReleased = new boolean[8];
     private int releasedChunks;
@@ -104,8 +107,8 @@ public final class Arena implements AutoCloseable {
      * Frames unmapped from the live table (copied away or freed) that the open snapshot still
      * needs, and the logical page each one backs in the frozen table.
      */
-    private int[] deferred = new int[16];
-    private int[] deferredPage = new int[16];
+    private final BlockArrays.Ints deferred = new BlockArrays.Ints(0, 0);
+    private final BlockArrays.Ints deferredPage = new BlockArrays.Ints(0, 0);
     private int deferredSize;
 
     // ---- page table (live)
@@ -114,13 +117,13 @@ public final class Arena implements AutoCloseable {
     private int epoch;
     private Snapshot open;
 
-    // ---- logical pages
-    private byte[] pageKind = new byte[1024];
+    // ---- logical pages (metadata arrays grow by blocks, never by copying: BlockArrays)
+    private final BlockArrays.Bytes pageKind = new BlockArrays.Bytes(1);
     /** SLAB: slab id; RUN_HEAD: run length; RUN_CONT: head page; FREE extent edge: extent length. */
-    private int[] pageArg = new int[1024];
+    private final BlockArrays.Ints pageArg = new BlockArrays.Ints(0, 1);
     /** Free-extent list links, valid at the first page of each extent in a bin. */
-    private int[] freeNext = new int[1024];
-    private int[] freePrev = new int[1024];
+    private final BlockArrays.Ints freeNext = new BlockArrays.Ints(0, 1);
+    private final BlockArrays.Ints freePrev = new BlockArrays.Ints(0, 1);
     private final int[] binHead = new int[BIG_BIN + 1];
     private long binNonEmpty;
     /** Pages at or above {@code topPage} are free and in no bin. Page 0 is reserved. */
@@ -133,13 +136,14 @@ public final class Arena implements AutoCloseable {
     private final int maxSmall;
     private final int wordsPerSlab;
     private final int[] partialHead;
-    private int[] slabPage = new int[64];
-    private int[] slabClass = new int[64];
-    private int[] slabFreeCount = new int[64];
-    private int[] slabNext = new int[64];
-    private int[] slabPrev = new int[64];
-    private long[] slabBits;
-    private int[] slabIdFree = new int[64];
+    private final BlockArrays.Ints slabPage = new BlockArrays.Ints(0, 0);
+    private final BlockArrays.Ints slabClass = new BlockArrays.Ints(0, 0);
+    private final BlockArrays.Ints slabFreeCount = new BlockArrays.Ints(0, 0);
+    private final BlockArrays.Ints slabNext = new BlockArrays.Ints(0, 0);
+    private final BlockArrays.Ints slabPrev = new BlockArrays.Ints(0, 0);
+    /** Free-slot bitmap, {@code wordsPerSlab} words per slab (a power of two, so one block holds a slab's words). */
+    private final BlockArrays.Longs slabBits = new BlockArrays.Longs(0);
+    private final BlockArrays.Ints slabIdFree = new BlockArrays.Ints(0, 0);
     private int slabIdFreeSize;
     private int slabIdTop;
 
@@ -192,10 +196,21 @@ public final class Arena implements AutoCloseable {
         this.partialHead = new int[n];
         Arrays.fill(partialHead, -1);
         this.wordsPerSlab = (pageSize / MIN_CLASS + 63) / 64;
-        this.slabBits = new long[64 * wordsPerSlab];
     }
 
     // =================================================================== allocation
+
+    /**
+     * Maps the first chunk of frames if none is mapped yet (native memory the OS commits only when
+     * touched). The first chunk also loads Chronicle Bytes' classes, about 10 ms; the server calls
+     * this at start-up so the first write does not pay that on the event loop. Owner thread.
+     */
+    public void prepare() {
+        ensureOpen();
+        if (chunkCount == 0) {
+            addChunk();
+        }
+    }
 
     /** Largest size served from a slab; larger sizes get page runs. */
     public int maxSmallSize() {
@@ -245,8 +260,8 @@ public final class Arena implements AutoCloseable {
             for (int i = 0; i < pages; i++) {
                 int p = head + i;
                 mapFresh(p);
-                pageKind[p] = i == 0 ? RUN_HEAD : RUN_CONT;
-                pageArg[p] = i == 0 ? pages : head;
+                pageKind.set(p, i == 0 ? RUN_HEAD : RUN_CONT);
+                pageArg.set(p, i == 0 ? pages : head);
             }
             a = (long) head << pageShift;
             usable = pages << pageShift;
@@ -276,12 +291,12 @@ public final class Arena implements AutoCloseable {
         int off = (int) (address & pageMask);
         if (size <= maxSmall) {
             int cls = classBySize8[(size + 7) >>> 3];
-            if (pageKind[page] != SLAB) {
+            if (pageKind.get(page) != SLAB) {
                 throw badFree(address, size, "not a slab page");
             }
-            int slab = pageArg[page];
-            if (slabClass[slab] != cls) {
-                throw badFree(address, size, "slab of class " + classSize[slabClass[slab]]);
+            int slab = pageArg.get(page);
+            if (slabClass.get(slab) != cls) {
+                throw badFree(address, size, "slab of class " + classSize[slabClass.get(slab)]);
             }
             int cs = classSize[cls];
             int slot = off / cs;
@@ -290,11 +305,11 @@ public final class Arena implements AutoCloseable {
             }
             int w = slab * wordsPerSlab + (slot >>> 6);
             long bit = 1L << (slot & 63);
-            if ((slabBits[w] & bit) != 0) {
+            if ((slabBits.get(w) & bit) != 0) {
                 throw badFree(address, size, "slot already free");
             }
-            slabBits[w] |= bit;
-            int free = ++slabFreeCount[slab];
+            slabBits.set(w, slabBits.get(w) | bit);
+            int free = slabFreeCount.add(slab, 1);
             usedBytes -= cs;
             if (free == classSlots[cls]) {
                 if (free > 1) {
@@ -306,13 +321,13 @@ public final class Arena implements AutoCloseable {
             }
         } else {
             long pages = pagesFor(size);
-            if (off != 0 || pageKind[page] != RUN_HEAD || pageArg[page] != pages) {
+            if (off != 0 || pageKind.get(page) != RUN_HEAD || pageArg.get(page) != pages) {
                 throw badFree(address, size, "not the head of a run of " + pages + " pages");
             }
             int n = (int) pages;
             for (int i = 0; i < n; i++) {
                 unmap(page + i);
-                pageKind[page + i] = FREE;
+                pageKind.set(page + i, FREE);
             }
             freeExtent(page, n);
             usedBytes -= (long) n << pageShift;
@@ -329,45 +344,45 @@ public final class Arena implements AutoCloseable {
         if (slab < 0) {
             slab = newSlab(cls);
         }
-        int base = slab * wordsPerSlab;
+        int index = slab * wordsPerSlab;
+        long[] words = slabBits.block(index); // the slab's words are all in this block
+        int base = BlockArrays.Longs.offset(index);
         int w = base;
-        while (slabBits[w] == 0) {
+        while (words[w] == 0) {
             w++;
         }
-        long bits = slabBits[w];
+        long bits = words[w];
         int bit = Long.numberOfTrailingZeros(bits);
-        slabBits[w] = bits & (bits - 1);
+        words[w] = bits & (bits - 1);
         int slot = ((w - base) << 6) + bit;
-        if (--slabFreeCount[slab] == 0) {
+        if (slabFreeCount.add(slab, -1) == 0) {
             unlinkSlab(slab);
         }
-        return ((long) slabPage[slab] << pageShift) + (long) slot * classSize[cls];
+        return ((long) slabPage.get(slab) << pageShift) + (long) slot * classSize[cls];
     }
 
     private int newSlab(int cls) {
         int slab;
         if (slabIdFreeSize > 0) {
-            slab = slabIdFree[--slabIdFreeSize];
+            slab = slabIdFree.get(--slabIdFreeSize);
         } else {
             slab = slabIdTop++;
-            if (slab >= slabPage.length) {
-                int cap = slabPage.length * 2;
-                slabPage = Arrays.copyOf(slabPage, cap);
-                slabClass = Arrays.copyOf(slabClass, cap);
-                slabFreeCount = Arrays.copyOf(slabFreeCount, cap);
-                slabNext = Arrays.copyOf(slabNext, cap);
-                slabPrev = Arrays.copyOf(slabPrev, cap);
-                slabBits = Arrays.copyOf(slabBits, cap * wordsPerSlab);
-            }
+            long n = slab + 1L; // each ensureCapacity is a compare unless a block is due
+            slabPage.ensureCapacity(n);
+            slabClass.ensureCapacity(n);
+            slabFreeCount.ensureCapacity(n);
+            slabNext.ensureCapacity(n);
+            slabPrev.ensureCapacity(n);
+            slabBits.ensureCapacity(n * wordsPerSlab);
         }
         int page = allocPages(1);
         mapFresh(page);
-        pageKind[page] = SLAB;
-        pageArg[page] = slab;
-        slabPage[slab] = page;
-        slabClass[slab] = cls;
+        pageKind.set(page, SLAB);
+        pageArg.set(page, slab);
+        slabPage.set(slab, page);
+        slabClass.set(slab, cls);
         int slots = classSlots[cls];
-        slabFreeCount[slab] = slots;
+        slabFreeCount.set(slab, slots);
         int base = slab * wordsPerSlab;
         for (int i = 0; i < wordsPerSlab; i++) {
             int from = i << 6;
@@ -379,44 +394,42 @@ public final class Arena implements AutoCloseable {
             } else {
                 word = (1L << (slots - from)) - 1;
             }
-            slabBits[base + i] = word;
+            slabBits.set(base + i, word);
         }
         linkSlab(slab);
         return slab;
     }
 
     private void releaseSlab(int slab) {
-        int page = slabPage[slab];
+        int page = slabPage.get(slab);
         unmap(page);
-        pageKind[page] = FREE;
+        pageKind.set(page, FREE);
         freeExtent(page, 1);
-        if (slabIdFreeSize == slabIdFree.length) {
-            slabIdFree = Arrays.copyOf(slabIdFree, slabIdFree.length * 2);
-        }
-        slabIdFree[slabIdFreeSize++] = slab;
+        slabIdFree.ensureCapacity(slabIdFreeSize + 1L);
+        slabIdFree.set(slabIdFreeSize++, slab);
     }
 
     private void linkSlab(int slab) {
-        int cls = slabClass[slab];
+        int cls = slabClass.get(slab);
         int head = partialHead[cls];
-        slabNext[slab] = head;
-        slabPrev[slab] = -1;
+        slabNext.set(slab, head);
+        slabPrev.set(slab, -1);
         if (head >= 0) {
-            slabPrev[head] = slab;
+            slabPrev.set(head, slab);
         }
         partialHead[cls] = slab;
     }
 
     private void unlinkSlab(int slab) {
-        int next = slabNext[slab];
-        int prev = slabPrev[slab];
+        int next = slabNext.get(slab);
+        int prev = slabPrev.get(slab);
         if (prev >= 0) {
-            slabNext[prev] = next;
+            slabNext.set(prev, next);
         } else {
-            partialHead[slabClass[slab]] = next;
+            partialHead[slabClass.get(slab)] = next;
         }
         if (next >= 0) {
-            slabPrev[next] = prev;
+            slabPrev.set(next, prev);
         }
     }
 
@@ -442,8 +455,8 @@ public final class Arena implements AutoCloseable {
                 return s;
             }
         }
-        for (int s = binHead[BIG_BIN]; s >= 0; s = freeNext[s]) {
-            int len = pageArg[s];
+        for (int s = binHead[BIG_BIN]; s >= 0; s = freeNext.get(s)) {
+            int len = pageArg.get(s);
             if (len >= n) {
                 removeExtent(s, BIG_BIN);
                 if (len > n) {
@@ -464,16 +477,16 @@ public final class Arena implements AutoCloseable {
 
     /** Returns the extent {@code [s, s+n)} (all pages FREE and unmapped), coalescing neighbours. */
     private void freeExtent(int s, int n) {
-        if (s > 1 && pageKind[s - 1] == FREE) {
-            int left = pageArg[s - 1];
+        if (s > 1 && pageKind.get(s - 1) == FREE) {
+            int left = pageArg.get(s - 1);
             int ls = s - left;
             removeExtent(ls, bin(left));
             s = ls;
             n += left;
         }
         int r = s + n;
-        if (r < topPage && pageKind[r] == FREE) {
-            int right = pageArg[r];
+        if (r < topPage && pageKind.get(r) == FREE) {
+            int right = pageArg.get(r);
             removeExtent(r, bin(right));
             n += right;
         }
@@ -485,16 +498,16 @@ public final class Arena implements AutoCloseable {
     }
 
     private void insertExtent(int s, int n) {
-        pageKind[s] = FREE;
-        pageKind[s + n - 1] = FREE;
-        pageArg[s] = n;
-        pageArg[s + n - 1] = n;
+        pageKind.set(s, FREE);
+        pageKind.set(s + n - 1, FREE);
+        pageArg.set(s, n);
+        pageArg.set(s + n - 1, n);
         int b = bin(n);
         int head = binHead[b];
-        freeNext[s] = head;
-        freePrev[s] = -1;
+        freeNext.set(s, head);
+        freePrev.set(s, -1);
         if (head >= 0) {
-            freePrev[head] = s;
+            freePrev.set(head, s);
         }
         binHead[b] = s;
         if (b < BIG_BIN) {
@@ -503,10 +516,10 @@ public final class Arena implements AutoCloseable {
     }
 
     private void removeExtent(int s, int b) {
-        int next = freeNext[s];
-        int prev = freePrev[s];
+        int next = freeNext.get(s);
+        int prev = freePrev.get(s);
         if (prev >= 0) {
-            freeNext[prev] = next;
+            freeNext.set(prev, next);
         } else {
             binHead[b] = next;
             if (next < 0 && b < BIG_BIN) {
@@ -514,20 +527,16 @@ public final class Arena implements AutoCloseable {
             }
         }
         if (next >= 0) {
-            freePrev[next] = prev;
+            freePrev.set(next, prev);
         }
     }
 
     private void ensurePageCapacity(int pages) {
-        if (pages > pageKind.length) {
-            int cap = pageKind.length;
-            while (cap < pages) {
-                cap = cap > (1 << 29) ? Integer.MAX_VALUE - 8 : cap * 2;
-            }
-            pageKind = Arrays.copyOf(pageKind, cap);
-            pageArg = Arrays.copyOf(pageArg, cap);
-            freeNext = Arrays.copyOf(freeNext, cap);
-            freePrev = Arrays.copyOf(freePrev, cap);
+        if (pages > pageArg.capacity()) {
+            pageKind.ensureCapacity(pages);
+            pageArg.ensureCapacity(pages);
+            freeNext.ensureCapacity(pages);
+            freePrev.ensureCapacity(pages);
         }
     }
 
@@ -541,8 +550,8 @@ public final class Arena implements AutoCloseable {
                 addChunk();
             }
         }
-        int f = framePool[--framePoolSize];
-        frameEpoch[f] = epoch;
+        int f = framePool.get(--framePoolSize);
+        frameEpoch.set(f, epoch);
         return f;
     }
 
@@ -555,14 +564,10 @@ public final class Arena implements AutoCloseable {
             live.chunkBase = chunkBase;
         }
         int c = chunkCount++;
-        int total = chunkCount * framesPerChunk;
-        if (total > frameEpoch.length) {
-            frameEpoch = Arrays.copyOf(frameEpoch, Math.max(total, frameEpoch.length * 2));
-            framePool = Arrays.copyOf(framePool, frameEpoch.length);
-            int old = framePage.length;
-            framePage = Arrays.copyOf(framePage, frameEpoch.length);
-            Arrays.fill(framePage, old, framePage.length, -1);
-        }
+        long total = (long) chunkCount * framesPerChunk;
+        frameEpoch.ensureCapacity(total);
+        framePool.ensureCapacity(total);
+        framePage.ensureCapacity(total);
         mapChunk(c);
     }
 
@@ -575,7 +580,7 @@ public final class Arena implements AutoCloseable {
         int first = c * framesPerChunk;
         // push in reverse so frames are handed out in address order
         for (int f = first + framesPerChunk - 1; f >= first; f--) {
-            framePool[framePoolSize++] = f;
+            framePool.set(framePoolSize++, f);
         }
         GLOBAL_NATIVE_BYTES.addAndGet(bytes);
         GLOBAL_CHUNKS.incrementAndGet();
@@ -627,7 +632,7 @@ public final class Arena implements AutoCloseable {
                 Arrays.fill(freeIn, 0);
             }
             for (int i = 0; i < framePoolSize; i++) {
-                freeIn[framePool[i] / fpc]++;
+                freeIn[framePool.get(i) / fpc]++;
             }
             int v = -1;
             for (int c = 0; c < chunkCount; c++) {
@@ -654,7 +659,7 @@ public final class Arena implements AutoCloseable {
         int hi = lo + framesPerChunk;
         int mapped = 0;
         for (int f = lo; f < hi; f++) {
-            if (framePage[f] >= 0) {
+            if (framePage.get(f) >= 0) {
                 mapped++;
             }
         }
@@ -663,23 +668,23 @@ public final class Arena implements AutoCloseable {
         }
         int n = 0;
         for (int i = 0; i < framePoolSize; i++) {
-            int f = framePool[i];
+            int f = framePool.get(i);
             if (f < lo || f >= hi) {
-                framePool[n++] = f;
+                framePool.set(n++, f);
             }
         }
         framePoolSize = n;
         for (int f = lo; f < hi; f++) {
-            int page = framePage[f];
+            int page = framePage.get(f);
             if (page < 0) {
                 continue;
             }
-            int nf = framePool[--framePoolSize];
+            int nf = framePool.get(--framePoolSize);
             PageReader.MEM.copyMemory(live.frameAddress(f), live.frameAddress(nf), (long) pageSize);
             writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = nf;
-            frameEpoch[nf] = epoch;
-            framePage[nf] = page;
-            framePage[f] = -1;
+            frameEpoch.set(nf, epoch);
+            framePage.set(nf, page);
+            framePage.set(f, -1);
         }
         chunkStores[v].releaseLast();
         chunkStores[v] = null;
@@ -718,7 +723,7 @@ public final class Arena implements AutoCloseable {
     private void mapFresh(int page) {
         int f = takeFrame();
         writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = f;
-        framePage[f] = page;
+        framePage.set(f, page);
     }
 
     private void unmap(int page) {
@@ -726,28 +731,26 @@ public final class Arena implements AutoCloseable {
         int li = page & PageReader.LEAF_MASK;
         int f = leaf[li];
         leaf[li] = PageReader.UNMAPPED;
-        framePage[f] = -1;
+        framePage.set(f, -1);
         releaseFrame(page, f);
     }
 
     /** Frame {@code f}, just unmapped from live page {@code page}: to the pool unless the snapshot needs it. */
     private void releaseFrame(int page, int f) {
         Snapshot s = open;
-        if (s != null && frameEpoch[f] != epoch && !s.isReleased(page)) {
+        if (s != null && frameEpoch.get(f) != epoch && !s.isReleased(page)) {
             defer(f, page);
         } else {
-            framePool[framePoolSize++] = f;
+            framePool.set(framePoolSize++, f);
         }
     }
 
     /** Keeps shared frame {@code f} (the frozen table maps {@code page} to it) until released or closed. */
     private void defer(int f, int page) {
-        if (deferredSize == deferred.length) {
-            deferred = Arrays.copyOf(deferred, deferredSize * 2);
-            deferredPage = Arrays.copyOf(deferredPage, deferred.length);
-        }
-        deferred[deferredSize] = f;
-        deferredPage[deferredSize] = page;
+        deferred.ensureCapacity(deferredSize + 1L);
+        deferredPage.ensureCapacity(deferredSize + 1L);
+        deferred.set(deferredSize, f);
+        deferredPage.set(deferredSize, page);
         deferredSize++;
         open.held(deferredSize);
     }
@@ -764,13 +767,13 @@ public final class Arena implements AutoCloseable {
         }
         int kept = 0;
         for (int i = 0; i < deferredSize; i++) {
-            int f = deferred[i];
-            int page = deferredPage[i];
+            int f = deferred.get(i);
+            int page = deferredPage.get(i);
             if (s.isReleased(page)) {
-                framePool[framePoolSize++] = f;
+                framePool.set(framePoolSize++, f);
             } else {
-                deferred[kept] = f;
-                deferredPage[kept] = page;
+                deferred.set(kept, f);
+                deferredPage.set(kept, page);
                 kept++;
             }
         }
@@ -786,7 +789,7 @@ public final class Arena implements AutoCloseable {
      */
     private long writeAddress(long a) {
         int f = live.frameOf(a);
-        if (open != null && frameEpoch[f] != epoch) {
+        if (open != null && frameEpoch.get(f) != epoch) {
             f = copyOnWrite((int) (a >>> pageShift), f);
         }
         return live.frameAddress(f) + (a & pageMask);
@@ -799,7 +802,7 @@ public final class Arena implements AutoCloseable {
     private int copyOnWrite(int page, int shared) {
         Snapshot s = open;
         if (s.isReleased(page) || s.preserve(page)) {
-            frameEpoch[shared] = epoch;
+            frameEpoch.set(shared, epoch);
             s.adopted++;
             return shared;
         }
@@ -807,8 +810,8 @@ public final class Arena implements AutoCloseable {
         int f = takeFrame();
         PageReader.MEM.copyMemory(live.frameAddress(shared), live.frameAddress(f), (long) pageSize);
         leaf[page & PageReader.LEAF_MASK] = f;
-        framePage[f] = page;
-        framePage[shared] = -1;
+        framePage.set(f, page);
+        framePage.set(shared, -1);
         defer(shared, page);
         long c = s.copied + pageSize;
         s.copied = c;
@@ -832,16 +835,16 @@ public final class Arena implements AutoCloseable {
             throw outside(a, len, "no allocation");
         }
         int page = (int) pl;
-        switch (pageKind[page]) {
+        switch (pageKind.get(page)) {
             case SLAB: {
-                int slab = pageArg[page];
-                int cs = classSize[slabClass[slab]];
+                int slab = pageArg.get(page);
+                int cs = classSize[slabClass.get(slab)];
                 int off = (int) (a & pageMask);
                 int slot = off / cs;
-                if (slot >= classSlots[slabClass[slab]]) {
+                if (slot >= classSlots[slabClass.get(slab)]) {
                     throw outside(a, len, "slab tail");
                 }
-                if ((slabBits[slab * wordsPerSlab + (slot >>> 6)] & (1L << (slot & 63))) != 0) {
+                if ((slabBits.get(slab * wordsPerSlab + (slot >>> 6)) & (1L << (slot & 63))) != 0) {
                     throw outside(a, len, "free slot");
                 }
                 if (off - slot * cs + (long) len > cs) {
@@ -851,8 +854,8 @@ public final class Arena implements AutoCloseable {
             }
             case RUN_HEAD:
             case RUN_CONT: {
-                int head = pageKind[page] == RUN_HEAD ? page : pageArg[page];
-                long end = (long) (head + pageArg[head]) << pageShift;
+                int head = pageKind.get(page) == RUN_HEAD ? page : pageArg.get(page);
+                long end = (long) (head + pageArg.get(head)) << pageShift;
                 if (a + len > end) {
                     throw outside(a, len, "beyond run end 0x" + Long.toHexString(end));
                 }
@@ -1068,7 +1071,7 @@ public final class Arena implements AutoCloseable {
             return;
         }
         for (int i = 0; i < deferredSize; i++) {
-            framePool[framePoolSize++] = deferred[i];
+            framePool.set(framePoolSize++, deferred.get(i));
         }
         deferredSize = 0;
         s.held(0);

@@ -51,6 +51,19 @@ class ArenaTest {
     }
 
     @Test
+    void prepareMapsOneChunkOnceWithoutUsingIt() {
+        arena.prepare();
+        assertThat(arena.totalFrames()).isEqualTo(4);
+        assertThat(arena.freeFrames()).isEqualTo(4);
+        assertThat(arena.usedBytes()).isZero();
+        arena.prepare();
+        assertThat(arena.totalFrames()).isEqualTo(4);
+        long a = arena.allocate(100);
+        assertThat(arena.totalFrames()).isEqualTo(4);
+        arena.free(a, 100);
+    }
+
+    @Test
     void usableSizes() {
         assertThat(arena.usableSize(1)).isEqualTo(8);
         assertThat(arena.usableSize(8)).isEqualTo(8);
