@@ -232,6 +232,7 @@ public final class CowKvServer {
             metrics.stop();
         }
         net.stop();
+        memory.close();
         keyspace.close();
         ServerLog.warning("CowKV is now ready to exit, bye bye...");
     }
@@ -242,6 +243,7 @@ public final class CowKvServer {
         private final io.cowkv.server.memory.Arena arena;
 
         /** Sampled by the cron ({@link #sampleRss}), as Redis samples process_rss in serverCron. */
+        private final ProcessMemory.RssSampler rssSampler = new ProcessMemory.RssSampler();
         private volatile long rss = ProcessMemory.rss();
         /** Read once: it does not change while the process runs (the MXBean reads cgroup files). */
         private final long totalSystemMemory = ProcessMemory.totalSystemMemory();
@@ -256,7 +258,11 @@ public final class CowKvServer {
          * INFO memory does not read /proc on the event loop for each call (it took ~0.3 ms).
          */
         void sampleRss() {
-            rss = ProcessMemory.rss();
+            rss = rssSampler.sample();
+        }
+
+        void close() {
+            rssSampler.close();
         }
 
         @Override

@@ -13,9 +13,82 @@ public final class ProcessMemory {
     public static long rss() {
         try {
             String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
-            return Long.parseLong(f[1]) * 4096L;
+            return Long.parseLong(f[1]) * PAGE_BYTES;
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    /** statm counts pages of this size (4 KiB on the Linux machines CowKV runs on). */
+    private static final long PAGE_BYTES = 4096L;
+
+    /**
+     * Reads the resident set size again and again without allocating: /proc/self/statm stays open
+     * and each sample is one positional read from offset 0 (which makes the kernel regenerate the
+     * file) into a reused direct buffer. The cron samples RSS ten times a second on the event loop;
+     * {@link #rss()} allocated about 7 KB per call there. One thread at a time; {@link #close}
+     * releases the file.
+     */
+    public static final class RssSampler implements AutoCloseable {
+        private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(256);
+        private java.nio.channels.FileChannel channel;
+        private boolean unavailable;
+
+        /** RSS in bytes, or 0 where /proc/self/statm cannot be read. */
+        public long sample() {
+            if (unavailable) {
+                return 0;
+            }
+            try {
+                if (channel == null) {
+                    channel = java.nio.channels.FileChannel.open(Path.of("/proc/self/statm"));
+                }
+                buf.clear();
+                while (buf.hasRemaining() && channel.read(buf, buf.position()) > 0) {
+                    // short reads are allowed; the file is a few dozen bytes
+                }
+                return parseSecondField(buf, buf.position()) * PAGE_BYTES;
+            } catch (IOException | RuntimeException e) {
+                unavailable = true;
+                close();
+                return 0;
+            }
+        }
+
+        /** The second space-separated decimal field of {@code b[0, end)} (statm: size resident ...). */
+        static long parseSecondField(java.nio.ByteBuffer b, int end) {
+            int i = 0;
+            while (i < end && b.get(i) != ' ') {
+                i++;
+            }
+            i++;
+            long v = 0;
+            int digits = 0;
+            for (; i < end; i++) {
+                int c = b.get(i) - '0';
+                if (c < 0 || c > 9) {
+                    break;
+                }
+                v = v * 10 + c;
+                digits++;
+            }
+            if (digits == 0) {
+                throw new IllegalArgumentException("no resident field in statm");
+            }
+            return v;
+        }
+
+        @Override
+        public void close() {
+            java.nio.channels.FileChannel c = channel;
+            channel = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    // a /proc file: nothing to flush, nothing to report
+                }
+            }
         }
     }
 
