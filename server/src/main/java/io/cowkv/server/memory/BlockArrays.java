@@ -10,6 +10,10 @@ import java.util.Arrays;
  * thousand pages, docs/benchmarks-cow.md), and its new copy was a G1 humongous object. A block
  * is 16-32 KiB, an ordinary young-generation object.
  *
+ * <p>One nested class per element type, with the same small shape each: Java generics do not
+ * cover primitives, and boxing or a shared {@code Object[]} directory with casts would cost on
+ * the allocator's paths.
+ *
  * <p>Not thread-safe: the arena's owner thread only. Indices are not checked beyond the JVM's own
  * array bounds checks (an index at or above {@code capacity()} throws
  * {@link ArrayIndexOutOfBoundsException} or {@link NullPointerException}).
@@ -23,8 +27,14 @@ final class BlockArrays {
         return (int) ((n + (1L << shift) - 1) >>> shift);
     }
 
-    private static int grownDirectory(int have, int need) {
-        return Math.max(need, Math.max(4, have * 2));
+    /** {@code dir}, or a copy with room for at least {@code need} blocks (doubling); copies references only. */
+    private static <B> B[] directory(B[] dir, int need) {
+        return need <= dir.length ? dir : Arrays.copyOf(dir, Math.max(need, Math.max(4, dir.length * 2)));
+    }
+
+    /** Capacity of {@code blockCount} blocks of {@code 1 << shift} elements, at most {@code Integer.MAX_VALUE}. */
+    private static int capacity(int blockCount, int shift) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) blockCount << shift);
     }
 
     /** An {@code int} array; new elements start at the fill value given at construction. */
@@ -55,18 +65,13 @@ final class BlockArrays {
         }
 
         int capacity() {
-            return (int) Math.min(Integer.MAX_VALUE, (long) blockCount << SHIFT);
+            return BlockArrays.capacity(blockCount, SHIFT);
         }
 
         /** Makes indices {@code [0, n)} valid. */
         void ensureCapacity(long n) {
             int need = blocksFor(n, SHIFT);
-            if (need <= blockCount) {
-                return;
-            }
-            if (need > blocks.length) {
-                blocks = Arrays.copyOf(blocks, grownDirectory(blocks.length, need));
-            }
+            blocks = directory(blocks, need);
             while (blockCount < need) {
                 int[] b = new int[1 << SHIFT];
                 if (fill != 0) {
@@ -97,17 +102,12 @@ final class BlockArrays {
         }
 
         int capacity() {
-            return (int) Math.min(Integer.MAX_VALUE, (long) blockCount << SHIFT);
+            return BlockArrays.capacity(blockCount, SHIFT);
         }
 
         void ensureCapacity(long n) {
             int need = blocksFor(n, SHIFT);
-            if (need <= blockCount) {
-                return;
-            }
-            if (need > blocks.length) {
-                blocks = Arrays.copyOf(blocks, grownDirectory(blocks.length, need));
-            }
+            blocks = directory(blocks, need);
             while (blockCount < need) {
                 blocks[blockCount++] = new byte[1 << SHIFT];
             }
@@ -148,17 +148,12 @@ final class BlockArrays {
         }
 
         int capacity() {
-            return (int) Math.min(Integer.MAX_VALUE, (long) blockCount << SHIFT);
+            return BlockArrays.capacity(blockCount, SHIFT);
         }
 
         void ensureCapacity(long n) {
             int need = blocksFor(n, SHIFT);
-            if (need <= blockCount) {
-                return;
-            }
-            if (need > blocks.length) {
-                blocks = Arrays.copyOf(blocks, grownDirectory(blocks.length, need));
-            }
+            blocks = directory(blocks, need);
             while (blockCount < need) {
                 blocks[blockCount++] = new long[BLOCK];
             }
