@@ -62,6 +62,43 @@ class HotPathAllocationTest {
         }
     }
 
+    @Test
+    void aSnapshotReusesTheLeavesThePreviousOneCopied() {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        int leaves = 8;
+        int leafBytes = PageReader.LEAF_SIZE * 4096;
+        try (Arena arena = new Arena(ArenaConfig.of(4096, 1024, true))) {
+            long run = arena.allocate(leaves * leafBytes - 4096); // page 0 is reserved: 8 leaves' worth
+            for (int i = 0; i < leaves; i++) {
+                arena.writeByte(run + (long) i * leafBytes, (byte) -1); // contents start unspecified
+            }
+            long[] allocated = new long[3];
+            for (int snapshot = 0; snapshot < 3; snapshot++) {
+                FrozenView view = arena.freeze();
+                long before = bean.getThreadAllocatedBytes(self);
+                for (int i = 0; i < leaves; i++) {
+                    arena.writeByte(run + (long) i * leafBytes, (byte) snapshot); // copies its page and leaf
+                }
+                allocated[snapshot] = bean.getThreadAllocatedBytes(self) - before;
+                try {
+                    assertThat(view.readByte(run + (long) (leaves - 1) * leafBytes)).isEqualTo((byte) (snapshot - 1));
+                } catch (AssertionError e) {
+                    view.close();
+                    throw e;
+                }
+                assertThat(view.readByte(run)).isEqualTo((byte) (snapshot - 1));
+                assertThat(arena.readByte(run)).isEqualTo((byte) snapshot);
+                view.close();
+            }
+            assertThat(allocated[0]).as("the first snapshot copies %d leaves of 4 KiB", leaves)
+                    .isGreaterThanOrEqualTo((long) leaves * 4096);
+            assertThat(allocated[2]).as("a later snapshot reuses them").isLessThan(4096);
+            arena.free(run, leaves * leafBytes - 4096);
+            LeakChecks.assertAllFramesFree(arena);
+        }
+    }
+
     private static void work(Arena arena, FrozenView view, long[] small, long run, byte[] buf, byte[] big) {
         long acc = 0;
         for (int k = 0; k < 20; k++) {
