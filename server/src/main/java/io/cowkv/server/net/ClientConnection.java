@@ -32,6 +32,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private final Dispatcher dispatcher;
     private final ConnectionEvents events;
     private final ReadBatch batch;
+    private final PendingFlushes flushes;
+    /** Whether this connection waits in {@link #flushes} (owned by {@link PendingFlushes}). */
+    boolean queuedForFlush;
     private ChannelHandlerContext ctx;
     private Session session;
     private RespDecoder decoder;
@@ -46,17 +49,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         void closed(Session s);
     }
 
-    /** @param batch the read batch of this connection's event loop, shared with its other connections */
-    ClientConnection(ServerContext server, Dispatcher dispatcher, ConnectionEvents events, ReadBatch batch) {
+    /**
+     * @param batch   the read batch of this connection's event loop, shared with its other connections
+     * @param flushes the pending flushes of this connection's event loop, shared likewise
+     */
+    ClientConnection(ServerContext server, Dispatcher dispatcher, ConnectionEvents events, ReadBatch batch,
+                     PendingFlushes flushes) {
         this.server = server;
         this.dispatcher = dispatcher;
         this.events = events;
         this.batch = batch;
+        this.flushes = flushes;
     }
 
-    /** A connection with a read batch of its own (tests). */
+    /** A connection with a read batch of its own that writes its replies at the end of each read cycle (tests). */
     ClientConnection(ServerContext server, Dispatcher dispatcher, ConnectionEvents events) {
-        this(server, dispatcher, events, new ReadBatch());
+        this(server, dispatcher, events, new ReadBatch(), new PendingFlushes(Runnable::run));
     }
 
     @Override
@@ -163,8 +171,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         server.stats.countError("ERR");
     }
 
+    /** The replies of this read cycle are written at the end of the loop's pass ({@link PendingFlushes}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushes.add(this);
+    }
+
+    /**
+     * End of a read cycle, from {@link PendingFlushes} on the event loop: writes the replies, then
+     * closes the connection if a command asked for it, or stops reading while the socket's send
+     * buffer is full (reading resumes in {@link #channelWritabilityChanged}).
+     */
+    void completeReadCycle() {
+        if (ctx == null) {
+            return;
+        }
         flush();
         if (closing) {
             ctx.close();

@@ -29,8 +29,9 @@ public final class RespServer {
     private final ServerContext server;
     private final Dispatcher dispatcher;
     private final EventLoopGroup loop;
-    /** The read batch of the one event loop ({@code loop} has exactly one thread). */
+    /** The read batch and the pending flushes of the one event loop ({@code loop} has exactly one thread). */
     private final ReadBatch readBatch = new ReadBatch();
+    private final PendingFlushes pendingFlushes;
     private final Class<? extends ServerChannel> channelType;
     private final String transport;
     private final List<Channel> listeners = new ArrayList<>();
@@ -56,6 +57,7 @@ public final class RespServer {
             t.setDaemon(false);
             return t;
         }, factory);
+        this.pendingFlushes = new PendingFlushes(loop.next());
         this.channelType = transport.serverChannel();
         this.transport = transport.configName();
     }
@@ -96,7 +98,7 @@ public final class RespServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientConnection(server, dispatcher, events, readBatch));
+                        ch.pipeline().addLast(new ClientConnection(server, dispatcher, events, readBatch, pendingFlushes));
                     }
                 });
         for (String host : server.config.bind()) {

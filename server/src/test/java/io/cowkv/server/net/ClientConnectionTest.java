@@ -156,8 +156,9 @@ class ClientConnectionTest {
             public void closed(Session s) {
             }
         };
-        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared));
-        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared));
+        PendingFlushes flushes = new PendingFlushes(Runnable::run);
+        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared, flushes));
+        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared, flushes));
         try {
             // a's second command is incomplete: its decoder keeps it across b's read
             a.writeInbound(Unpooled.copiedBuffer("SELECT 1\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n", StandardCharsets.US_ASCII));
@@ -166,6 +167,53 @@ class ClientConnectionTest {
             assertThat(drain(a)).isEqualTo("+OK\r\n+OK\r\n$1\r\na\r\n");
             assertThat(drain(b)).isEqualTo("+OK\r\n$1\r\nb\r\n");
             assertThat(shared.size).as("the shared batch is empty between reads").isZero();
+        } finally {
+            a.finishAndReleaseAll();
+            b.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void repliesOfAllConnectionsThatReadAreWrittenTogetherAfterThePass() {
+        ReadBatch batch = new ReadBatch();
+        java.util.ArrayDeque<Runnable> loop = new java.util.ArrayDeque<>(); // the event loop's task queue
+        PendingFlushes flushes = new PendingFlushes(loop::add);
+        Dispatcher dispatcher = new Dispatcher(ctx);
+        ClientConnection.ConnectionEvents none = new ClientConnection.ConnectionEvents() {
+            @Override
+            public void opened(Session s) {
+            }
+
+            @Override
+            public void closed(Session s) {
+            }
+        };
+        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, batch, flushes));
+        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, batch, flushes));
+        try {
+            // one pass of the event loop: a and b each read (twice for a), nothing is written yet
+            a.pipeline().fireChannelRead(Unpooled.copiedBuffer("SET k 1\r\n", StandardCharsets.US_ASCII));
+            a.pipeline().fireChannelReadComplete();
+            b.pipeline().fireChannelRead(Unpooled.copiedBuffer("INCR k\r\n", StandardCharsets.US_ASCII));
+            b.pipeline().fireChannelReadComplete();
+            a.pipeline().fireChannelRead(Unpooled.copiedBuffer("GET k\r\n", StandardCharsets.US_ASCII));
+            a.pipeline().fireChannelReadComplete();
+            assertThat(flushes.size()).as("each connection queued once").isEqualTo(2);
+            assertThat((Object) a.readOutbound()).isNull();
+            assertThat((Object) b.readOutbound()).isNull();
+            assertThat(loop).as("one flush task per pass").hasSize(1);
+            loop.poll().run();
+            assertThat(flushes.size()).isZero();
+            assertThat(drain(a)).isEqualTo("+OK\r\n$1\r\n2\r\n");
+            assertThat(drain(b)).isEqualTo(":2\r\n");
+            // the next pass schedules a new flush
+            b.pipeline().fireChannelRead(Unpooled.copiedBuffer("QUIT\r\n", StandardCharsets.US_ASCII));
+            b.pipeline().fireChannelReadComplete();
+            assertThat(b.isOpen()).as("QUIT closes after its reply is written").isTrue();
+            assertThat(loop).hasSize(1);
+            loop.poll().run();
+            assertThat(drain(b)).isEqualTo("+OK\r\n");
+            assertThat(b.isOpen()).isFalse();
         } finally {
             a.finishAndReleaseAll();
             b.finishAndReleaseAll();
