@@ -147,18 +147,9 @@ class ClientConnectionTest {
     void connectionsSharingOneReadBatchKeepTheirOwnCommands() {
         ReadBatch shared = new ReadBatch();
         Dispatcher dispatcher = new Dispatcher(ctx);
-        ClientConnection.ConnectionEvents none = new ClientConnection.ConnectionEvents() {
-            @Override
-            public void opened(Session s) {
-            }
-
-            @Override
-            public void closed(Session s) {
-            }
-        };
         PendingFlushes flushes = new PendingFlushes(Runnable::run);
-        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared, flushes));
-        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, shared, flushes));
+        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, NO_EVENTS, shared, flushes));
+        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, NO_EVENTS, shared, flushes));
         try {
             // a's second command is incomplete: its decoder keeps it across b's read
             a.writeInbound(Unpooled.copiedBuffer("SELECT 1\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n", StandardCharsets.US_ASCII));
@@ -179,17 +170,8 @@ class ClientConnectionTest {
         java.util.ArrayDeque<Runnable> loop = new java.util.ArrayDeque<>(); // the event loop's task queue
         PendingFlushes flushes = new PendingFlushes(loop::add);
         Dispatcher dispatcher = new Dispatcher(ctx);
-        ClientConnection.ConnectionEvents none = new ClientConnection.ConnectionEvents() {
-            @Override
-            public void opened(Session s) {
-            }
-
-            @Override
-            public void closed(Session s) {
-            }
-        };
-        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, batch, flushes));
-        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, none, batch, flushes));
+        EmbeddedChannel a = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, NO_EVENTS, batch, flushes));
+        EmbeddedChannel b = new EmbeddedChannel(new ClientConnection(ctx, dispatcher, NO_EVENTS, batch, flushes));
         try {
             // one pass of the event loop: a and b each read (twice for a), nothing is written yet
             a.pipeline().fireChannelRead(Unpooled.copiedBuffer("SET k 1\r\n", StandardCharsets.US_ASCII));
@@ -219,6 +201,16 @@ class ClientConnectionTest {
             b.finishAndReleaseAll();
         }
     }
+
+    private static final ClientConnection.ConnectionEvents NO_EVENTS = new ClientConnection.ConnectionEvents() {
+        @Override
+        public void opened(Session s) {
+        }
+
+        @Override
+        public void closed(Session s) {
+        }
+    };
 
     private static String drain(EmbeddedChannel c) {
         StringBuilder sb = new StringBuilder();
