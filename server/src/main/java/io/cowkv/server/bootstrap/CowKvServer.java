@@ -244,7 +244,7 @@ public final class CowKvServer {
 
         /** Sampled by the cron ({@link #sampleRss}), as Redis samples process_rss in serverCron. */
         private final ProcessMemory.RssSampler rssSampler = new ProcessMemory.RssSampler();
-        private volatile long rss = ProcessMemory.rss();
+        private volatile long rss = rssSampler.sample();
         /** Read once: it does not change while the process runs (the MXBean reads cgroup files). */
         private final long totalSystemMemory = ProcessMemory.totalSystemMemory();
 

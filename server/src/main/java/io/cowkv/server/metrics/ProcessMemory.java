@@ -1,7 +1,6 @@
 package io.cowkv.server.metrics;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Process-level memory figures from the operating system. */
@@ -9,13 +8,10 @@ public final class ProcessMemory {
     private ProcessMemory() {
     }
 
-    /** Resident set size in bytes (Linux /proc/self/statm); 0 where unavailable. */
+    /** Resident set size in bytes (Linux /proc/self/statm); 0 where unavailable. One read, any thread. */
     public static long rss() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
-            return Long.parseLong(f[1]) * PAGE_BYTES;
-        } catch (IOException | RuntimeException e) {
-            return 0;
+        try (RssSampler once = new RssSampler()) {
+            return once.sample();
         }
     }
 
@@ -26,8 +22,8 @@ public final class ProcessMemory {
      * Reads the resident set size again and again without allocating: /proc/self/statm stays open
      * and each sample is one positional read from offset 0 (which makes the kernel regenerate the
      * file) into a reused direct buffer. The cron samples RSS ten times a second on the event loop;
-     * {@link #rss()} allocated about 7 KB per call there. One thread at a time; {@link #close}
-     * releases the file.
+     * reading the file into a new string each time allocated about 7 KB per sample there. One thread
+     * at a time; {@link #close} releases the file.
      */
     public static final class RssSampler implements AutoCloseable {
         private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(256);
