@@ -183,9 +183,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
      * buffer is full (reading resumes in {@link #channelWritabilityChanged}).
      */
     void completeReadCycle() {
-        if (ctx == null) {
-            return;
-        }
         flush();
         if (closing) {
             ctx.close();
