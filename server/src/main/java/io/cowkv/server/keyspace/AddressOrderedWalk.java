@@ -1,11 +1,11 @@
 package io.cowkv.server.keyspace;
 
 import io.cowkv.server.memory.FrozenView;
+import io.cowkv.server.memory.NativeInts;
 import io.cowkv.server.memory.NativeLongs;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 
 /**
  * The snapshot walk in address order (see {@link FrozenKeyspace#forEachInAddressOrder}): one
@@ -40,10 +40,11 @@ import java.util.Arrays;
  * publication, and the volatile publication orders them before the keyspace thread's reads.
  *
  * <p>Memory while it runs: {@code 8 * keys} bytes for the index (twice that during phase 1, for
- * the counting sort), in native memory ({@link NativeLongs}: on the heap these were humongous
- * objects whose allocation started a G1 cycle in every save); {@code 10} bytes per logical page
- * (count, range end, shape, claim), one bit per page inside the arena's view and the keyspace
- * thread's two page-sized record buffers on the heap. The owner ({@code Keyspace.Frozen}) calls
+ * the counting sort) and {@code 8} bytes per logical page (count, range end), in native memory
+ * ({@link NativeLongs}, {@link NativeInts}: on the heap these were humongous objects whose
+ * allocation started a G1 cycle in every save); on the heap {@code 2} bytes per logical page
+ * (shape, claim), one bit per page inside the arena's view and the keyspace thread's two
+ * page-sized record buffers. The owner ({@code Keyspace.Frozen}) calls
  * {@link #free} when the view closes, on the keyspace thread, when neither thread can read the
  * index any more.
  */
@@ -80,14 +81,14 @@ final class AddressOrderedWalk {
      * Per page, then: the end (exclusive) of its records in {@link #index}, so page {@code p}'s
      * records are {@code [p == 0 ? 0 : pageEnd[p - 1], pageEnd[p])}.
      */
-    private int[] pageEnd;
+    private NativeInts pageEnd;
     private int dbBits;
     private long dbMask;
     /** Database number of each ordinal (the non-empty databases, ascending). */
     private int[] dbOfOrdinal;
     /** Snapshot thread only. */
     private final byte[] tableBuffer = new byte[16 * 1024];
-    private int[] refs;
+    private NativeInts refs;
     private byte[] shape;
     private byte[] claims;
     /** Keyspace thread only (created before publication). */
@@ -137,7 +138,7 @@ final class AddressOrderedWalk {
 
     private void collect() {
         int pages = view.pages();
-        refs = new int[pages];
+        refs = new NativeInts(pages);
         shape = new byte[pages];
         long keys = 0;
         int nonEmpty = 0;
@@ -178,7 +179,7 @@ final class AddressOrderedWalk {
         // level by level: group the records found last by page, read their headers page after
         // page, append their chain successors
         scratch = new NativeLongs(index.length());
-        pageEnd = new int[pages];
+        pageEnd = new NativeInts(pages);
         int from = 0;
         while (from < count) {
             int to = count;
@@ -206,16 +207,17 @@ final class AddressOrderedWalk {
      * {@link #pageEnd} the end of each page's records (absolute positions in {@link #index}).
      */
     private void groupByPage(int from, int to) {
-        int[] end = pageEnd;
-        Arrays.fill(end, 0);
+        NativeInts end = pageEnd;
+        end.fill(0);
         int shift = dbBits + pageShift - 3;
         for (int i = from; i < to; i++) {
-            end[(int) (index.get(i) >>> shift)]++;
+            end.add((int) (index.get(i) >>> shift), 1);
         }
         int pos = from;
-        for (int p = 0; p < end.length; p++) {
-            int n = end[p];
-            end[p] = pos; // start, for now
+        int pages = end.length();
+        for (int p = 0; p < pages; p++) {
+            int n = end.get(p);
+            end.set(p, pos); // start, for now
             pos += n;
         }
         if (scratch.length() < to) {
@@ -225,11 +227,13 @@ final class AddressOrderedWalk {
         NativeLongs out = scratch;
         for (int i = from; i < to; i++) {
             long x = index.get(i);
-            out.set(end[(int) (x >>> shift)]++, x); // start advances to the end
+            int p = (int) (x >>> shift);
+            out.set(end.get(p), x);
+            end.add(p, 1); // start advances to the end
         }
         int start = from;
-        for (int p = 0; p < end.length; p++) {
-            int stop = end[p];
+        for (int p = 0; p < pages; p++) {
+            int stop = end.get(p);
             if (stop - start > 1) {
                 out.sort(start, stop); // an insertion sort for a handful of records
             }
@@ -302,7 +306,7 @@ final class AddressOrderedWalk {
     private void addRange(long from, long to, int delta) {
         int last = (int) ((to - 1) >>> pageShift);
         for (int p = (int) (from >>> pageShift); p <= last; p++) {
-            int n = refs[p] += delta;
+            int n = refs.add(p, delta);
             if (n == 0 && delta < 0) {
                 view.release(p);
             }
@@ -310,8 +314,9 @@ final class AddressOrderedWalk {
     }
 
     private void releaseUnreferenced() {
-        for (int p = 0; p < refs.length; p++) {
-            if (refs[p] == 0) {
+        int pages = refs.length();
+        for (int p = 0; p < pages; p++) {
+            if (refs.get(p) == 0) {
                 view.release(p);
             }
         }
@@ -323,7 +328,7 @@ final class AddressOrderedWalk {
         int i = 0;
         while (i < count) {
             int page = (int) (address(index.get(i)) >>> pageShift);
-            int end = pageEnd[page];
+            int end = pageEnd.get(page);
             if (claims != null && shape[page] == SMALL && !CLAIM.compareAndSet(claims, page, FREE, BY_WALK)) {
                 // the keyspace thread serialized this page: skip its records
                 pagesTakenByWriter++;
@@ -342,8 +347,9 @@ final class AddressOrderedWalk {
     }
 
     /**
-     * Frees the native index (and the phase-1 scratch if phase 1 failed). Keyspace thread, when
-     * the view closes: the snapshot thread has finished and the walk is no longer published.
+     * Frees the native index, the per-page arrays (and the phase-1 scratch if phase 1 failed).
+     * Keyspace thread, when the view closes: the snapshot thread has finished and the walk is no
+     * longer published. Idempotent.
      */
     void free() {
         if (index != null) {
@@ -351,6 +357,12 @@ final class AddressOrderedWalk {
         }
         if (scratch != null) {
             scratch.free();
+        }
+        if (refs != null) {
+            refs.free();
+        }
+        if (pageEnd != null) {
+            pageEnd.free();
         }
     }
 
@@ -375,8 +387,8 @@ final class AddressOrderedWalk {
         }
         try {
             writerSide.beginPage(page);
-            int i = page == 0 ? 0 : pageEnd[page - 1];
-            int end = pageEnd[page];
+            int i = page == 0 ? 0 : pageEnd.get(page - 1);
+            int end = pageEnd.get(page);
             FrozenRecordReader r = writerReader;
             for (; i < end; i++) {
                 long x = index.get(i);

@@ -21,11 +21,20 @@ public final class NativeLongs {
     private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
     private static final boolean CHECKS = Boolean.getBoolean(ArenaConfig.CHECKS_PROPERTY);
     private static final AtomicLong OUTSTANDING = new AtomicLong();
-    /** Ranges up to this length are sorted in place by insertion; longer ones on a heap copy. */
+    /**
+     * Ranges up to this length are sorted in place by insertion; longer ones on a heap copy in
+     * {@link #sortBuffer}.
+     */
     private static final int INSERTION_SORT_MAX = 32;
 
     private long address;
     private long length;
+    /**
+     * Reused by {@link #sort} for ranges longer than {@link #INSERTION_SORT_MAX}: the walk sorts
+     * each page's records (up to a few hundred on a page of small records), and a fresh array
+     * per page made a save allocate megabytes on the heap (docs/benchmarks-cow.md, session 13).
+     */
+    private long[] sortBuffer;
 
     /** {@code length} longs, contents undefined. */
     public NativeLongs(long length) {
@@ -99,12 +108,17 @@ public final class NativeLongs {
             }
             return;
         }
-        long[] heap = new long[Math.toIntExact(n)];
-        for (int k = 0; k < heap.length; k++) {
+        int len = Math.toIntExact(n);
+        long[] heap = sortBuffer;
+        if (heap == null || heap.length < len) {
+            heap = new long[Math.max(len, heap == null ? 64 : heap.length * 2)];
+            sortBuffer = heap;
+        }
+        for (int k = 0; k < len; k++) {
             heap[k] = get(from + k);
         }
-        Arrays.sort(heap);
-        for (int k = 0; k < heap.length; k++) {
+        Arrays.sort(heap, 0, len);
+        for (int k = 0; k < len; k++) {
             set(from + k, heap[k]);
         }
     }
@@ -117,6 +131,7 @@ public final class NativeLongs {
         }
         address = 0;
         length = 0;
+        sortBuffer = null;
     }
 
     /** Native bytes held by all instances not yet freed. */

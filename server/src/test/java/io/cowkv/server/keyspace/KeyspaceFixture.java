@@ -26,6 +26,8 @@ abstract class KeyspaceFixture {
         assertThat(Arena.globalNativeBytesReserved()).isZero();
         assertThat(io.cowkv.server.memory.NativeLongs.outstandingBytes())
                 .as("native index bytes of snapshot walks not freed").isZero();
+        assertThat(io.cowkv.server.memory.NativeInts.outstandingBytes())
+                .as("native per-page arrays of snapshot walks not freed").isZero();
     }
 
     /** Keys and values as bytes, one byte a character (ISO-8859-1). */

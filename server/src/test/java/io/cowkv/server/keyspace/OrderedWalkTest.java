@@ -210,4 +210,35 @@ class OrderedWalkTest extends KeyspaceFixture {
         assertThat(c.adoptedPages()).as("released pages were adopted").isPositive();
         f.close();
     }
+    /**
+     * The walk's per-page counters live in native memory: on the heap (two {@code int[]}s) they
+     * were humongous objects at a few hundred thousand pages, and every save's allocation of them
+     * started a G1 concurrent cycle. What the walk still allocates on the heap is about two bytes
+     * per page (shape, claim) plus fixed buffers.
+     */
+    @Test
+    void theWalkKeepsItsPerPageCountersOffTheHeap() {
+        ks = new Keyspace(1, () -> now[0], ArenaConfig.of(4096, 64, true));
+        byte[] v = new byte[16 * 1024]; // an external value of four pages: few records, many pages
+        for (int i = 0; i < 12_500; i++) {
+            String k = "key:" + i;
+            ks.db(0).setString(b(k), 0, k.length(), v, 0, v.length, false);
+        }
+        FrozenKeyspace f = ks.freeze();
+        long pages = ks.arena().totalFrames();
+        assertThat(pages).as("enough pages that per-page heap arrays would dominate").isGreaterThan(50_000);
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long[] visited = {0};
+        f.forEachInAddressOrder((db, k, kl, val, vl, exp) -> visited[0]++, null); // warm up the reader's buffers
+        f.close();
+        f = ks.freeze();
+        long before = bean.getThreadAllocatedBytes(self);
+        f.forEachInAddressOrder((db, k, kl, val, vl, exp) -> visited[0]++, null);
+        long allocated = bean.getThreadAllocatedBytes(self) - before;
+        f.close();
+        assertThat(visited[0]).isEqualTo(25_000);
+        assertThat(allocated).as("heap bytes of one walk over %d pages", pages).isLessThan(2L * pages + 96 * 1024);
+    }
 }

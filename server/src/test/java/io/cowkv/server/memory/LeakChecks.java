@@ -11,6 +11,7 @@ final class LeakChecks {
         assertThat(Arena.globalNativeBytesReserved()).as("native bytes still reserved by arenas").isZero();
         assertThat(Arena.globalChunks()).as("native chunks still held by arenas").isZero();
         assertThat(NativeLongs.outstandingBytes()).as("native long arrays not freed").isZero();
+        assertThat(NativeInts.outstandingBytes()).as("native int arrays not freed").isZero();
     }
 
     /** All frames are back in the pool and nothing is allocated. */

@@ -64,6 +64,32 @@ class NativeLongsTest {
         }
     }
 
+    /** The walk sorts every page's records: after the first long range, sorting allocates nothing. */
+    @Test
+    void sortingLongRangesReusesOneBuffer() {
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        Random rnd = new Random(3);
+        NativeLongs a = new NativeLongs(100_000);
+        try {
+            for (int i = 0; i < a.length(); i++) {
+                a.set(i, rnd.nextLong());
+            }
+            a.sort(0, 200); // sizes the buffer
+            long before = bean.getThreadAllocatedBytes(self);
+            for (int from = 200; from + 200 <= a.length(); from += 200) {
+                a.sort(from, from + 50 + (from % 150));
+            }
+            assertThat(bean.getThreadAllocatedBytes(self) - before).as("bytes allocated by 499 sorts").isLessThan(1024);
+            for (int i = 201; i < 250; i++) {
+                assertThat(a.get(i)).isGreaterThanOrEqualTo(a.get(i - 1));
+            }
+        } finally {
+            a.free();
+        }
+    }
+
     /** Tests run with cowkv.arena.checks=true (surefire): every access is bounds-checked. */
     @Test
     void outOfRangeAccessIsRefusedUnderChecks() {
