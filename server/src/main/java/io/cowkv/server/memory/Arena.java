@@ -212,8 +212,8 @@ public final class Arena implements AutoCloseable {
      * Maps the first chunk of frames if none is mapped yet (native memory the OS commits only when
      * touched). The first chunk also loads Chronicle Bytes' classes, about 10 ms; the server calls
      * this at start-up so the first write does not pay that on the event loop. Also draws the
-     * process's hash key ({@link Hashing}; the first {@code SecureRandom} costs milliseconds) if no
-     * key was hashed yet. Owner thread.
+     * process's hash key ({@link Hashing}; a JVM's first {@code SecureRandom} takes about 25 ms) if
+     * no key was hashed yet. Owner thread.
      */
     public void prepare() {
         ensureOpen();
