@@ -50,6 +50,8 @@ public final class Database {
     private long foundPrev;
     private int foundTable;
     private int foundBucket;
+    /** Hash of the key of the last find() (found or not): an insert of that key links with it. */
+    private long foundHash;
 
     private final LruClock lru;
 
@@ -77,8 +79,10 @@ public final class Database {
 
     // =============================================================== look-up
 
-    /** The record of key {@code k}, or 0; sets foundPrev/foundTable/foundBucket. No expiry check. */
+    /** The record of key {@code k}, or 0; sets foundPrev/foundTable/foundBucket and foundHash. No expiry check. */
     private long find(byte[] k, int off, int len) {
+        long h = Arena.hash(k, off, len);
+        foundHash = h;
         if (used == 0) {
             return 0;
         }
@@ -89,7 +93,6 @@ public final class Database {
                 rehashStep(1);
             }
         }
-        long h = Arena.hash(k, off, len);
         for (int t = 0; t <= 1; t++) {
             long table = t == 0 ? t0 : t1;
             int size = t == 0 ? size0 : size1;
@@ -506,8 +509,9 @@ public final class Database {
 
     /**
      * Puts a new record in the dictionary: in place of {@code old} (the record just found, whose
-     * chain position find() left in foundPrev/foundTable/foundBucket) or as a new key. The TTL
-     * went from {@code oldExpire} (of {@code old}) to {@code newExpire} (already in {@code rec}).
+     * chain position find() left in foundPrev/foundTable/foundBucket) or as a new key (then the
+     * last find() was for {@code rec}'s key, and its foundHash is the key's hash). The TTL went
+     * from {@code oldExpire} (of {@code old}) to {@code newExpire} (already in {@code rec}).
      */
     private Entry place(long rec, long old, long oldExpire, long newExpire) {
         countExpireChange(oldExpire, newExpire);
@@ -520,19 +524,22 @@ public final class Database {
             }
             freeRecord(old);
         } else {
-            link(rec);
+            link(rec, foundHash);
         }
         return view.at(rec);
     }
 
-    /** Links a new record (its key absent) at the head of its bucket; may start a rehash. */
-    private void link(long rec) {
+    /**
+     * Links a new record (its key absent) at the head of its bucket; may start a rehash. {@code h}
+     * is the hash of its key (found by the look-up that saw it absent, so not computed twice).
+     */
+    private void link(long rec, long h) {
+        assert h == recordHash(rec) : "link with another key's hash";
         if (size0 == 0) {
             t0 = newTable(INITIAL_SIZE);
             size0 = INITIAL_SIZE;
         }
         expandIfNeeded();
-        long h = recordHash(rec);
         long table = rehashIdx >= 0 ? t1 : t0;
         int size = rehashIdx >= 0 ? size1 : size0;
         long slot = table + (h & (size - 1)) * 8L;

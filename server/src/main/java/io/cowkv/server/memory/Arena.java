@@ -211,10 +211,13 @@ public final class Arena implements AutoCloseable {
     /**
      * Maps the first chunk of frames if none is mapped yet (native memory the OS commits only when
      * touched). The first chunk also loads Chronicle Bytes' classes, about 10 ms; the server calls
-     * this at start-up so the first write does not pay that on the event loop. Owner thread.
+     * this at start-up so the first write does not pay that on the event loop. Also draws the
+     * process's hash key ({@link Hashing}; a JVM's first {@code SecureRandom} takes about 25 ms) if
+     * no key was hashed yet. Owner thread.
      */
     public void prepare() {
         ensureOpen();
+        Hashing.hash(NO_BYTES, 0, 0);
         if (chunkCount == 0) {
             addChunk();
         }
@@ -925,6 +928,11 @@ public final class Arena implements AutoCloseable {
         return live.hash(a, len);
     }
 
+    /** The live side's reader (tests run its hash with other keys and round counts). */
+    PageReader reader() {
+        return live;
+    }
+
     /** The arena's hash function over a heap array. */
     public static long hash(byte[] b, int off, int len) {
         return Hashing.hash(b, off, len);
@@ -1103,6 +1111,7 @@ public final class Arena implements AutoCloseable {
     }
 
     private static final int[][] NO_LEAVES = new int[0][];
+    private static final byte[] NO_BYTES = new byte[0];
     private static final VarHandle RELEASED;
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 

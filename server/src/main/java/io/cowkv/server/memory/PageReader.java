@@ -189,31 +189,85 @@ final class PageReader {
         }
     }
 
+    /** SipHash-1-2 of the {@code len} bytes at {@code a} with the process key: {@link Hashing#hash(byte[], int, int)} of the same bytes. */
     final long hash(long a, int len) {
+        return hash(a, len, Hashing.K0, Hashing.K1, Hashing.C_ROUNDS, Hashing.D_ROUNDS);
+    }
+
+    /**
+     * SipHash-c-d of the {@code len} bytes at {@code a} with key {@code (k0, k1)}: the same function,
+     * block for block and loop for loop, as {@link Hashing#hash(byte[], int, int, long, long, int, int)}
+     * (see there, also for why the round loops are do-while), over arena bytes. A key within one
+     * page is read through its native address, 8 bytes at a time; one that crosses a page boundary
+     * through the page table. No allocation.
+     */
+    final long hash(long a, int len, long k0, long k1, int cRounds, int dRounds) {
         if (len < 0) {
             throw new IllegalArgumentException("negative length " + len);
         }
-        long h = Hashing.seed(len);
-        int i = 0;
-        if (len > 0 && inPage(a) >= len) {
-            long na = nativeAddress(a);
-            for (; i + 8 <= len; i += 8) {
-                long w = MEM.readLong(na + i);
-                h = Hashing.mix(h, NATIVE_LE ? w : Long.reverseBytes(w));
+        boolean onePage = len > 0 && inPage(a) >= len;
+        long na = onePage ? nativeAddress(a) : 0;
+        long v0 = k0 ^ Hashing.IV0;
+        long v1 = k1 ^ Hashing.IV1;
+        long v2 = k0 ^ Hashing.IV2;
+        long v3 = k1 ^ Hashing.IV3;
+        int words = len >>> 3;
+        for (int w = 0; w <= words; w++) { // block number `words` is the final block
+            long m;
+            if (w == words) {
+                m = lastBlock(a, len, na);
+            } else if (onePage) {
+                long x = MEM.readLong(na + 8L * w);
+                m = NATIVE_LE ? x : Long.reverseBytes(x);
+            } else {
+                m = readLong(a + 8L * w);
             }
-            long t = 0;
-            for (int k = 0; i < len; i++, k++) {
-                t |= (MEM.readByte(na + i) & 0xFFL) << (8 * k);
+            v3 ^= m;
+            int r = cRounds;
+            do { // SipRound
+                v0 += v1; v1 = Long.rotateLeft(v1, 13) ^ v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16) ^ v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21) ^ v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17) ^ v2; v2 = Long.rotateLeft(v2, 32);
+            } while (--r > 0);
+            v0 ^= m;
+        }
+        v2 ^= 0xff;
+        int r = dRounds;
+        do { // SipRound
+            v0 += v1; v1 = Long.rotateLeft(v1, 13) ^ v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16) ^ v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21) ^ v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17) ^ v2; v2 = Long.rotateLeft(v2, 32);
+        } while (--r > 0);
+        return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    /**
+     * SipHash's final block of the {@code len} bytes at {@code a}: the last {@code len % 8} bytes,
+     * little-endian, and {@code len << 56}. {@code na} is the native address of {@code a} when all
+     * the bytes are in one page, else 0 (then they are read one by one through the page table).
+     */
+    private long lastBlock(long a, int len, long na) {
+        long m = (long) len << 56;
+        int t = len & ~7;
+        if (na == 0) {
+            for (int i = t, s = 0; i < len; i++, s += 8) {
+                m |= (readByte(a + i) & 0xFFL) << s;
             }
-            return Hashing.finish(h, t);
+            return m;
         }
-        for (; i + 8 <= len; i += 8) {
-            h = Hashing.mix(h, readLong(a + i));
+        long p = na + t;
+        switch (len & 7) {
+            case 7: m |= (MEM.readByte(p + 6) & 0xFFL) << 48; // fall through
+            case 6: m |= (MEM.readByte(p + 5) & 0xFFL) << 40; // fall through
+            case 5: m |= (MEM.readByte(p + 4) & 0xFFL) << 32; // fall through
+            case 4: m |= (MEM.readByte(p + 3) & 0xFFL) << 24; // fall through
+            case 3: m |= (MEM.readByte(p + 2) & 0xFFL) << 16; // fall through
+            case 2: m |= (MEM.readByte(p + 1) & 0xFFL) << 8; // fall through
+            case 1: m |= MEM.readByte(p) & 0xFFL; break;
+            default: break;
         }
-        long t = 0;
-        for (int k = 0; i < len; i++, k++) {
-            t |= (readByte(a + i) & 0xFFL) << (8 * k);
-        }
-        return Hashing.finish(h, t);
+        return m;
     }
 }
