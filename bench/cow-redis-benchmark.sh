@@ -6,8 +6,10 @@
 # the servers' copy-on-write and fork/freeze figures.
 #
 # Usage: bench/cow-redis-benchmark.sh [--keys N] [--value-size B] [--requests R] [--rounds K]
-# COWKV_JAVA_OPTS (optional) adds JVM options for CowKV. Needs java 17+, redis-server,
-# redis-cli and redis-benchmark on PATH. Loopback only; ports 17101 (Redis) and 17102 (CowKV).
+# COWKV_JAVA_OPTS (optional) adds JVM options for CowKV; COW_ORDER="17102 17101" runs CowKV first
+# (the default runs Redis first; docs/benchmarks-cow.md, session 13, shows why the order matters).
+# Needs java 17+, redis-server, redis-cli and redis-benchmark on PATH. Loopback only; ports 17101
+# (Redis) and 17102 (CowKV).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 keys=1000000
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     --value-size) size="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -35,7 +37,7 @@ bench() { # port -> "rps p50 p99 max" of one redis-benchmark SET run
     | tr -d '"' | awk -F, '$1=="SET"{printf "%d rps, p50 %s ms, p99 %s ms, max %s ms", $2, $5, $7, $8}'
 }
 echo "# date $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), keys $keys x $size B, $requests SETs per run, -c 20"
-for port in $rport $cport; do
+for port in ${COW_ORDER:-$rport $cport}; do
   name=$([ $port = $rport ] && echo redis || echo cowkv)
   redis-benchmark -p $port -t set -r "$keys" -n $((keys * 2)) -d "$size" -c 50 -P 16 -q >/dev/null 2>&1
   echo "## $name: $(redis-cli -p $port dbsize) keys, used_memory $(field $port memory used_memory)"
