@@ -38,10 +38,7 @@ public final class CommandRegistry {
         if (len == 0) {
             return null;
         }
-        int c = args.data()[args.offset(i)];
-        if (c >= 'A' && c <= 'Z') {
-            c += 32;
-        }
+        int c = io.cowkv.server.protocol.CommandArgs.lowerAscii(args.data()[args.offset(i)]);
         CommandSpec[] bucket = buckets[bucket(len, c)];
         if (bucket == null) {
             return null;

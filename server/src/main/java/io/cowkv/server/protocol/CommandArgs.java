@@ -109,15 +109,31 @@ public final class CommandArgs {
         }
         int off = offsets[i];
         for (int j = 0; j < len; j++) {
-            int c = data[off + j];
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lowerAscii.charAt(j)) {
+            if (LOWER[data[off + j] & 0xff] != lowerAscii.charAt(j)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * ASCII lower case of each byte value (other bytes map to themselves). A table rather than a
+     * range test: the JIT compiles a range test that only ever saw upper-case names (Jedis,
+     * redis-benchmark) with a trap for lower case, so the first lower-case command (redis-cli's
+     * {@code bgsave}) threw away the compiled read loop the dispatch is inlined into
+     * (docs/benchmarks-cow.md, session 13). {@code CommandRegistry} uses it through {@link #lowerAscii}.
+     */
+    private static final byte[] LOWER = new byte[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            LOWER[c] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+    }
+
+    /** ASCII lower case of byte {@code b} as an unsigned value. */
+    public static int lowerAscii(byte b) {
+        return LOWER[b & 0xff] & 0xff;
     }
 
     /** Argument {@code i} lower-cased as a String (for command names and option keywords). */
