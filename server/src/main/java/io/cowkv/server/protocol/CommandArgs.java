@@ -141,8 +141,7 @@ public final class CommandArgs {
         char[] chars = new char[lengths[i]];
         int off = offsets[i];
         for (int j = 0; j < chars.length; j++) {
-            int c = data[off + j] & 0xff;
-            chars[j] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            chars[j] = (char) lowerAscii(data[off + j]);
         }
         return new String(chars);
     }
