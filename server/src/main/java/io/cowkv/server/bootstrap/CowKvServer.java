@@ -24,6 +24,7 @@ import io.cowkv.server.snapshot.PersistenceState;
 import io.cowkv.server.snapshot.SnapshotCoordinator;
 import io.cowkv.server.snapshot.SnapshotLog;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +138,9 @@ public final class CowKvServer {
                 "io.cowkv.server.snapshot.", "io.cowkv.server.keyspace.", "io.cowkv.rdb.RdbRecordEncoder",
                 "io.cowkv.rdb.RdbConstants", "io.cowkv.rdb.encoding.RedisNumbers");
         ServerLog.verbose("Preloaded " + preloaded + " classes");
+        if (config.primeSavePath()) {
+            primeSavePath();
+        }
         if (metrics != null) {
             // Before the RESP port opens, so a client that can connect can also scrape.
             net.loop().next().submit(metrics::sample).await(5, TimeUnit.SECONDS);
@@ -149,6 +153,19 @@ public final class CowKvServer {
         net.loop().next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
         ServerLog.notice("Server initialized");
         ServerLog.notice("Ready to accept connections tcp");
+    }
+
+    /**
+     * Runs the save path on a scratch keyspace so that the JIT compiles the write barrier's branches
+     * before the first BGSAVE (snapshot.SavePathPrimer). An optimisation only: a failure is logged
+     * and the server starts anyway.
+     */
+    private void primeSavePath() {
+        try {
+            ServerLog.notice("Save path primed: " + io.cowkv.server.snapshot.SavePathPrimer.run(snapshots, config));
+        } catch (IOException | RuntimeException e) {
+            ServerLog.warning("Could not prime the save path (the first BGSAVE may be slower): " + e);
+        }
     }
 
     public int port() {

@@ -78,6 +78,8 @@ public final class ServerConfig {
             add(new EnumParam("enable-debug-command", false, "no", "no", "yes", "local"));
     /** CowKV's own: the network transport (net.Transport): auto (epoll, else nio), io_uring, epoll or nio. */
     private final EnumParam ioTransport = add(new EnumParam("io-transport", false, "auto", "auto", "io_uring", "epoll", "nio"));
+    /** CowKV's own: run the start-up exercise of the save path (snapshot.SavePathPrimer). */
+    private final BoolParam primeSavePath = add(new BoolParam("prime-save-path", false, true));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
     private final StringParam metricsBind = add(new StringParam("metrics-bind", false, "127.0.0.1"));
     /** Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats). */
@@ -254,6 +256,10 @@ public final class ServerConfig {
 
     public int arenaPageSize() {
         return (int) arenaPageSize.value;
+    }
+
+    public boolean primeSavePath() {
+        return primeSavePath.value;
     }
 
     public int metricsPort() {

@@ -1155,9 +1155,9 @@ public final class Arena implements AutoCloseable {
         /** Owner: the number of frames now held only for this view. */
         void held(long frames) {
             heldFrames = frames;
-            if (frames > heldFramesPeak) {
-                heldFramesPeak = frames;
-            }
+            // Math.max, not an if: a branch here is one the first save takes in the direction
+            // the start-up exercise may not have (a trap on the keyspace thread, SavePathPrimer)
+            heldFramesPeak = Math.max(heldFramesPeak, frames);
         }
 
         /** Owner: asks the handler to preserve a shared page; on success the page counts as released. */

@@ -58,8 +58,8 @@ public final class SnapshotCoordinator {
     private final LongSupplier usedMemory;
     private final long pid = ProcessHandle.current().pid();
     private long nextJobId = 1;
-    /** Writer-block slabs kept between saves (keyspace thread). */
-    private final WriterBlocks.SlabPool slabPool = new WriterBlocks.SlabPool();
+    /** Writer-block slabs kept between saves (keyspace thread); shared with a {@link SavePathPrimer}'s scratch saves. */
+    private WriterBlocks.SlabPool slabPool = new WriterBlocks.SlabPool();
 
     private Job job;
     private long lastSaveSeconds;
@@ -112,6 +112,29 @@ public final class SnapshotCoordinator {
             t.setDaemon(true);
             t.start();
         };
+    }
+
+    /**
+     * Makes this coordinator's saves take their writer-block slabs from {@code other}'s pool and
+     * give them back there (the start-up primer's scratch saves then leave the slabs to the
+     * server's first save instead of to the garbage collector). Before any save; keyspace thread.
+     */
+    void shareSlabPoolOf(SnapshotCoordinator other) {
+        this.slabPool = other.slabPool;
+    }
+
+    /**
+     * Keys the running BGSAVE has written so far, or -1 when none runs (until its end has been
+     * handled on the keyspace thread). Keyspace thread; allocates nothing, unlike {@link #figures}.
+     */
+    long savingKeysProcessed() {
+        Job j = job;
+        return j == null ? -1 : j.processed.getAcquire();
+    }
+
+    /** Slabs kept for the next save (tests). */
+    int pooledSlabs() {
+        return slabPool.size();
     }
 
     // ------------------------------------------------------------------ commands

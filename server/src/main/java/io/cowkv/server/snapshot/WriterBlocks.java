@@ -61,8 +61,11 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
      * single large array, which G1 places outside the young generation (a humongous object), so
      * the blocks that stay alive for a whole save are never copied by young collections. A run of
      * 4 KiB blocks alive during the save made young pauses of up to 30 ms (docs/benchmarks-cow.md).
+     * 1 KiB short of 4 MiB so that the array with its header fits a power-of-two number of G1
+     * regions (one 4 MiB region, the region size of a default heap on a machine like ours); a full
+     * 4 MiB array spilled 16 bytes into a second region and held 8 MiB of heap.
      */
-    static final int SLAB_BYTES = 4 << 20;
+    static final int SLAB_BYTES = (4 << 20) - 1024;
 
     /**
      * Slabs kept between saves (keyspace thread only), so that only a server's first save
