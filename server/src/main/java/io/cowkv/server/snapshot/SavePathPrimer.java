@@ -54,13 +54,15 @@ public final class SavePathPrimer {
     static final int WRITES_PER_SAVE = 6 * KEYS;
     /** Of those, at most this many before the walk has started. */
     static final int WRITES_BEFORE_WALK = KEYS / 8;
-    /** Calls recorded into latency histograms per {@link #primeLatencyHistogram} call. */
+    /** Calls recorded into one latency histogram before the saves: past tier 2's 2,048-call check. */
+    static final int WARM_RECORDS = 2500;
+    /** Calls recorded into latency histograms after the saves (the counted call). */
     static final int LATENCY_RECORDS = 600;
-    /** Calls per fresh histogram in the second, counted call (64 histograms of about 25 KB). */
+    /** Calls per fresh histogram in the second, counted call (67 histograms of about 25 KB). */
     static final int RECORDS_PER_HISTOGRAM = LATENCY_RECORDS / 64;
-    /** Rounds run to get the save path compiled with profiling, before the counted ones. */
+    /** Save rounds run to get the save path compiled with profiling, before the counted ones. */
     static final int UNCOUNTED_ROUNDS = 2;
-    /** Longest wait for idle compilers after an uncounted round. */
+    /** Longest wait for idle compilers, each time. */
     static final long COMPILER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The compilers count as idle once their total compilation time stands still this long. */
     static final long COMPILER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -112,58 +114,35 @@ public final class SavePathPrimer {
                     SnapshotCoordinator.threadPerSave(), SILENT, "7.0.0", () -> ks.arena().usedBytes());
             saves.shareSlabPoolOf(server);
             Database db = ks.db(0);
+            // Branch counts are kept only in profiled code (C1's tier 3). While the compiler queues
+            // are long (start-up), HotSpot compiles at tier 2 instead, which counts calls but not
+            // branches, and reconsiders only every 2,048 calls. So: wait for idle compilers, get
+            // the plain write path compiled, wait again; the first saves then get the save-only
+            // methods compiled (each followed by a wait), and only the last ones are counted.
+            awaitIdleCompilers();
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i < KEYS; i++) {
+                    write(db, i, pass);
+                }
+            }
+            primeLatencyHistogram(WARM_RECORDS, WARM_RECORDS);
+            awaitIdleCompilers();
             long writes = 0;
             long copied = 0;
             long writerPages = 0;
             int done = 0;
             for (int round = 0; round < SAVES; round++) {
-                if (round < UNCOUNTED_ROUNDS) {
-                    // Branch counts are kept only in profiled code (C1's tier 3). At start-up the
-                    // compiler queues are long, and HotSpot then compiles at tier 2, which counts
-                    // calls but not branches, and moves a method to tier 3 later, once the queues
-                    // are short and the method is called again. So: a round to get the methods
-                    // compiled, a wait until the compilers are idle, a round that gets them
-                    // recompiled with profiling, another wait; the rounds after that are counted.
-                    primeLatencyHistogram(LATENCY_RECORDS, LATENCY_RECORDS);
-                    awaitIdleCompilers();
-                }
-                for (int i = 0; i < KEYS; i++) { // no snapshot open: the path is profiled in both states
-                    write(db, i, round);
-                }
-                if (saves.bgsave() != SnapshotCoordinator.BgsaveReply.STARTED) {
-                    throw new IOException("scratch BGSAVE did not start");
-                }
-                long deadline = System.nanoTime() + SAVE_DEADLINE_NANOS;
-                int n = 0;
-                long processed;
-                while ((processed = saves.savingKeysProcessed()) >= 0) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("scratch save did not end within 10 s");
-                    }
-                    // Writes before the walk's index is built (the barrier copies pages) and once the
-                    // walk runs (the writer side serializes pages it has not reached yet); keys past
-                    // KEYS are new, allocated while the page table is shared.
-                    if (processed > 0 ? n < WRITES_PER_SAVE : n < WRITES_BEFORE_WALK) {
-                        write(db, (int) ((n * 7L) % (KEYS + KEYS / 4)), round + 1);
-                        n++;
-                        if (n % 256 == 0) {
-                            ks.cronResize();
-                            drain();
-                        }
-                    } else {
-                        drain();
-                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-                    }
-                }
-                drain();
+                writes += saveRound(saves, ks, db, round);
                 SnapshotCoordinator.Figures f = saves.figures();
                 if (!f.lastBgsaveOk()) {
                     throw new IOException("scratch save failed");
                 }
-                writes += n;
                 copied += f.lastCowSize();
                 writerPages += f.lastCost().writerPages();
                 done++;
+                if (round < UNCOUNTED_ROUNDS) {
+                    awaitIdleCompilers();
+                }
             }
             primeLatencyHistogram(LATENCY_RECORDS, RECORDS_PER_HISTOGRAM);
             return new Result(done, writes, copied, writerPages, server.pooledSlabs(), System.nanoTime() - start);
@@ -184,6 +163,43 @@ public final class SavePathPrimer {
             throw new IOException(e.getMessage(), e);
         }
         return c;
+    }
+
+    /**
+     * One round: a write of every key with no snapshot open (the path is profiled in both states),
+     * then a BGSAVE with writes while it runs; returns the writes made during the save.
+     */
+    private int saveRound(SnapshotCoordinator saves, Keyspace ks, Database db, int round) throws IOException {
+        for (int i = 0; i < KEYS; i++) {
+            write(db, i, round);
+        }
+        if (saves.bgsave() != SnapshotCoordinator.BgsaveReply.STARTED) {
+            throw new IOException("scratch BGSAVE did not start");
+        }
+        long deadline = System.nanoTime() + SAVE_DEADLINE_NANOS;
+        int n = 0;
+        long processed;
+        while ((processed = saves.savingKeysProcessed()) >= 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("scratch save did not end within 10 s");
+            }
+            // Writes before the walk's index is built (the barrier copies pages) and once the walk
+            // runs (the writer side serializes pages it has not reached yet); keys past KEYS are
+            // new, allocated while the page table is shared.
+            if (processed > 0 ? n < WRITES_PER_SAVE : n < WRITES_BEFORE_WALK) {
+                write(db, (int) ((n * 7L) % (KEYS + KEYS / 4)), round + 1);
+                n++;
+                if (n % 256 == 0) {
+                    ks.cronResize();
+                    drain();
+                }
+            } else {
+                drain();
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+        drain();
+        return n;
     }
 
     /** One write of the kinds clients make: strings of several sizes, integers, TTLs, deletes. */
