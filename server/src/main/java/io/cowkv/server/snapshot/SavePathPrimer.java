@@ -43,7 +43,10 @@ import java.util.stream.Stream;
  *
  * <p>Contract: runs on the calling thread, before the server accepts clients; takes a few hundred
  * milliseconds; leaves no file (its directory is deleted) and no native memory (the scratch
- * arena is closed); the server's keyspace and its persistence figures are not touched.
+ * arena is closed); the server's keyspace and its persistence figures are not touched. If a
+ * scratch save fails or overruns its deadline, the exception propagates; a view still open then
+ * keeps the scratch arena until the process exits ({@link Keyspace#close}), so that a snapshot
+ * thread still reading it never reads freed memory.
  */
 public final class SavePathPrimer {
     /** Keys of the scratch keyspace: enough pages for the walk's index and its writer side. */
