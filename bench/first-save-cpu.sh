@@ -8,6 +8,8 @@
 # redis-benchmark.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 port=17133
 keys=1000000
 size=512
@@ -28,10 +30,6 @@ cpu() {
   done
   echo $((sum * 1000 / $(getconf CLK_TCK)))
 }
-# seconds since the JVM's process started (the time base of -Xlog's uptime, within ~10 ms)
-uptime_now() {
-  awk -v tck="$(getconf CLK_TCK)" -v st="$(awk '{print $22}' "/proc/$pid/stat")" '{printf "%.3f", $1 - st / tck}' /proc/uptime
-}
 bench() { redis-benchmark -p $port -t set -r $keys -d $size -c 20 -n 800000 -q --csv 2>/dev/null \
   | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}'; }
 redis-benchmark -p $port -t set -r $keys -n $((keys * 2)) -d $size -c 50 -P 16 -q >/dev/null 2>&1
@@ -40,12 +38,10 @@ c2=$(cpu '^C2 CompilerThre'); c1=$(cpu '^C1 CompilerThre'); main=$(cpu '^cowkv-m
 (bench > "$work/during.txt") &
 bp=$!
 sleep 0.5
-t0=$(uptime_now)
+t0=$(jvm_uptime "$pid")
 redis-cli -p $port bgsave >/dev/null
-while [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/^rdb_bgsave_in_progress/{print $2}')" = 1 ]; do
-  sleep 0.1
-done
-t1=$(uptime_now)
+wait_bgsave $port
+t1=$(jvm_uptime "$pid")
 echo "CPU while the save ran (${t0}-${t1} s): C2 $(( $(cpu '^C2 CompilerThre') - c2 )) ms, C1 $(( $(cpu '^C1 CompilerThre') - c1 )) ms, keyspace thread $(( $(cpu '^cowkv-main') - main )) ms"
 wait $bp
 echo "with a BGSAVE: $(cat "$work/during.txt")"

@@ -7,6 +7,8 @@
 # COWKV_ARGS (e.g. "--prime-save-path no"). Needs java, python3, redis-cli, redis-benchmark.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 port=17132
 keys=1000000
 size=512
@@ -18,10 +20,6 @@ cleanup() { redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true; sleep 1;
 trap cleanup EXIT
 for _ in $(seq 100); do redis-cli -p $port ping >/dev/null 2>&1 && break; sleep 0.2; done
 jpid=$(redis-cli -p $port info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
-# seconds since the JVM's process started (the time base of LogCompilation's stamps, within ~10 ms)
-uptime_now() {
-  awk -v tck="$(getconf CLK_TCK)" -v st="$(awk '{print $22}' "/proc/$jpid/stat")" '{printf "%.3f", $1 - st / tck}' /proc/uptime
-}
 redis-benchmark -p $port -t set -r $keys -n $((keys * 2)) -d $size -c 50 -P 16 -q >/dev/null 2>&1
 bench() { redis-benchmark -p $port -t set -r $keys -d $size -c 20 -n 800000 -q --csv 2>/dev/null \
   | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}'; }
@@ -29,12 +27,10 @@ echo "without a save: $(bench)"
 (bench > "$work/during.txt") &
 bp=$!
 sleep 0.5
-start=$(uptime_now)
+start=$(jvm_uptime "$jpid")
 redis-cli -p $port bgsave >/dev/null
-while [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/^rdb_bgsave_in_progress/{print $2}')" = 1 ]; do
-  sleep 0.05
-done
-end=$(uptime_now)
+wait_bgsave $port
+end=$(jvm_uptime "$jpid")
 wait $bp
 ps -L -o tid=,comm= -p "$jpid" > "$work/threads.txt"
 echo "with a BGSAVE: $(cat "$work/during.txt")"

@@ -52,3 +52,10 @@ bench_cleanup() {
 field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1==f{print $2}'; }
 # rss PID: resident set size in bytes.
 rss() { awk '/VmRSS/{print $2*1024}' "/proc/$1/status"; }
+# jvm_uptime PID: seconds since process PID started, the time base of -Xlog's uptime and of
+# LogCompilation's stamps (within about 10 ms).
+jvm_uptime() {
+  awk -v tck="$(getconf CLK_TCK)" -v st="$(awk '{print $22}' "/proc/$1/stat")" '{printf "%.3f", $1 - st / tck}' /proc/uptime
+}
+# wait_bgsave PORT: returns once the server on PORT has no BGSAVE in progress.
+wait_bgsave() { while [ "$(field "$1" persistence rdb_bgsave_in_progress)" = 1 ]; do sleep 0.05; done; }
