@@ -114,7 +114,7 @@ public final class SavePathPrimer {
                 ArenaConfig.defaults().withPageSize(serverConfig.arenaPageSize()))) {
             SnapshotCoordinator saves = new SnapshotCoordinator(scratchConfig(dir, serverConfig), ks::freeze,
                     new ServerStats(), System::currentTimeMillis, keyspaceTasks::add,
-                    SnapshotCoordinator.threadPerSave(), SILENT, "7.0.0", () -> ks.arena().usedBytes());
+                    SnapshotCoordinator.threadPerSave(), SnapshotLog.NONE, "7.0.0", () -> ks.arena().usedBytes());
             saves.shareSlabPoolOf(server);
             Database db = ks.db(0);
             // Branch counts are kept only in profiled code (C1's tier 3). While the compiler queues
@@ -293,14 +293,4 @@ public final class SavePathPrimer {
             }
         }
     }
-
-    private static final SnapshotLog SILENT = new SnapshotLog() {
-        @Override
-        public void notice(String message) {
-        }
-
-        @Override
-        public void warning(String message) {
-        }
-    };
 }

@@ -10,7 +10,7 @@ public interface SnapshotLog {
 
     void warning(String message);
 
-    /** Discards everything (tests that do not look at the log). */
+    /** Discards everything (tests that do not look at the log; the start-up SavePathPrimer's scratch saves). */
     SnapshotLog NONE = new SnapshotLog() {
         @Override
         public void notice(String message) {
