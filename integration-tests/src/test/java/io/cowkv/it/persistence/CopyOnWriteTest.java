@@ -66,6 +66,10 @@ class CopyOnWriteTest {
             }
             g.sync();
             String framesBefore = Node.info(j, "arena_frames_in_use");
+            // the allocator's metadata is native, in whole 16 KiB blocks
+            long metadata = Long.parseLong(Node.info(j, "arena_metadata_bytes"));
+            assertThat(metadata).isPositive();
+            assertThat(metadata % 16384).isZero();
             for (int round = 0; round < 10; round++) {
                 assertThat(j.bgsave()).isEqualTo("Background saving started");
                 Pipeline w = j.pipelined();

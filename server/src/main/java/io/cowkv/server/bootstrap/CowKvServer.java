@@ -323,6 +323,7 @@ public final class CowKvServer {
             m.put("arena_frames_free", arena.freeFrames());
             m.put("arena_frames_held_for_snapshot", arena.framesHeldForSnapshot());
             m.put("arena_native_bytes", arena.nativeBytesReserved());
+            m.put("arena_metadata_bytes", arena.metadataBytes());
             m.put("jvm_heap_used", heap);
             return m;
         }

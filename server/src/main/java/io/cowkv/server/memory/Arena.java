@@ -59,12 +59,17 @@ import net.openhft.chronicle.bytes.BytesStore;
  * {@link ArenaConfig#boundsChecks()} on, every live access is also validated against the allocation
  * it falls in (its usable size, see {@link #usableSize}) and must not touch a free slot or page.
  *
- * <h2>Heap</h2>
- * Metadata is kept in primitive arrays (no object per page or per allocation). The steady-state read
- * and write paths do not allocate; copying a shared leaf (once per leaf per snapshot) and growing the
- * metadata arrays do. The per-page, per-slab and per-frame arrays grow by adding fixed-size blocks
- * ({@link BlockArrays}), so a growth allocates one 16-32 KiB block and copies nothing; only the
- * directory and chunk arrays, a few hundred entries, are copied when they double.
+ * <h2>Metadata and the Java heap</h2>
+ * Metadata is kept in primitive arrays (no object per page or per allocation), never in the arena's
+ * own pages, so allocating and freeing never dirty a page a snapshot shares. The per-page, per-slab
+ * and per-frame arrays are {@link BlockArrays}: 16 KiB blocks of native memory the arena owns and
+ * frees in {@link #close()}, added one at a time as the arena grows (nothing is copied but a
+ * directory of block addresses). They are off the Java heap because they live as long as the
+ * arena: on the heap, young collections copied them until promotion, several milliseconds in the
+ * first collection after a fill. What stays on the heap: the page table (directory and 4 KiB
+ * leaves, read by frozen views on other threads), the chunk table and the size-class tables. The
+ * steady-state read and write paths do not allocate; copying a shared leaf (once per leaf per
+ * snapshot, from a pool after the first snapshot) and growing a directory do.
  */
 public final class Arena implements AutoCloseable {
     private static final AtomicLong GLOBAL_NATIVE_BYTES = new AtomicLong();
@@ -154,6 +159,10 @@ public final class Arena implements AutoCloseable {
     private final BlockArrays.Ints slabIdFree = new BlockArrays.Ints(0, 0);
     private int slabIdFreeSize;
     private int slabIdTop;
+    /** Every metadata array above, for {@link #close()} and {@link #metadataBytes()}. */
+    private final BlockArrays.Blocks[] metadata = {framePool, frameEpoch, framePage, deferred, deferredPage,
+        pageKind, pageArg, freeNext, freePrev, slabPage, slabClass, slabFreeCount, slabNext, slabPrev, slabBits,
+        slabIdFree};
 
     // ---- accounting
     private long usedBytes;
@@ -355,17 +364,8 @@ public final class Arena implements AutoCloseable {
         if (slab < 0) {
             slab = newSlab(cls);
         }
-        int index = slab * wordsPerSlab;
-        long[] words = slabBits.block(index); // the slab's words are all in this block
-        int base = BlockArrays.Longs.offset(index);
-        int w = base;
-        while (words[w] == 0) {
-            w++;
-        }
-        long bits = words[w];
-        int bit = Long.numberOfTrailingZeros(bits);
-        words[w] = bits & (bits - 1);
-        int slot = ((w - base) << 6) + bit;
+        // a slab on the partial list has a free slot, so a bit is set
+        int slot = slabBits.takeLowestSetBit(slab * wordsPerSlab, wordsPerSlab);
         if (slabFreeCount.add(slab, -1) == 0) {
             unlinkSlab(slab);
         }
@@ -1433,6 +1433,24 @@ public final class Arena implements AutoCloseable {
         framePoolSize = 0;
         deferredSize = 0;
         usedBytes = 0;
+        topPage = 1; // no page is allocated: checked accesses fail as outside any allocation
+        for (BlockArrays.Blocks m : metadata) {
+            m.free();
+        }
+    }
+
+    /** Native bytes of this arena's metadata arrays (INFO {@code arena_metadata_bytes}). */
+    public long metadataBytes() {
+        long n = 0;
+        for (BlockArrays.Blocks m : metadata) {
+            n += m.nativeBytes();
+        }
+        return n;
+    }
+
+    /** Native bytes of the metadata arrays of all arenas not yet closed (for leak checks). */
+    public static long globalMetadataBytes() {
+        return BlockArrays.outstandingBytes();
     }
 
     @Override

@@ -4,8 +4,8 @@
  * <ul>
  *   <li>{@link io.cowkv.server.memory.Arena}: logical addresses ({@code page << pageShift | offset}),
  *       native frames carved from Chronicle Bytes chunks and recycled through a free-frame pool,
- *       a two-level copy-on-write page table, a size-class slab / page-run allocator with on-heap
- *       metadata, a write barrier on every write path, accounting.</li>
+ *       a two-level copy-on-write page table, a size-class slab / page-run allocator whose
+ *       metadata lives outside the arena's pages (native blocks, {@code BlockArrays}), a write barrier on every write path, accounting.</li>
  *   <li>{@link io.cowkv.server.memory.FrozenView}: what {@link io.cowkv.server.memory.Arena#freeze()}
  *       returns; read-only, readable from one other thread while the owner keeps writing.</li>
  *   <li>{@link io.cowkv.server.memory.ArenaConfig}, {@link io.cowkv.server.memory.ArenaStats},

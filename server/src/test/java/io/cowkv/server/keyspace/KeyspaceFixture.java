@@ -24,6 +24,7 @@ abstract class KeyspaceFixture {
             ks.close();
         }
         assertThat(Arena.globalNativeBytesReserved()).isZero();
+        assertThat(Arena.globalMetadataBytes()).as("arena metadata blocks not freed").isZero();
         assertThat(io.cowkv.server.memory.NativeLongs.outstandingBytes())
                 .as("native index bytes of snapshot walks not freed").isZero();
         assertThat(io.cowkv.server.memory.NativeInts.outstandingBytes())

@@ -64,6 +64,7 @@ class KeyspaceModelProperties {
         Random rnd = new Random(seed);
         long[] now = {1_000_000};
         long nativeBefore = Arena.globalNativeBytesReserved();
+        long metadataBefore = Arena.globalMetadataBytes();
         Keyspace ks = new Keyspace(3, () -> now[0], ArenaConfig.of(4096, 16, true));
         @SuppressWarnings("unchecked")
         Map<String, Val>[] model = new Map[]{new HashMap<>(), new HashMap<>(), new HashMap<>()};
@@ -195,6 +196,7 @@ class KeyspaceModelProperties {
         assertThat(ks.arena().freeFrames()).isEqualTo(ks.arena().totalFrames());
         ks.close();
         assertThat(Arena.globalNativeBytesReserved()).isEqualTo(nativeBefore);
+        assertThat(Arena.globalMetadataBytes()).isEqualTo(metadataBefore);
     }
 
     @SuppressWarnings("unchecked")

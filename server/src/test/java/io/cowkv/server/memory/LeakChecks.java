@@ -12,6 +12,7 @@ final class LeakChecks {
         assertThat(Arena.globalChunks()).as("native chunks still held by arenas").isZero();
         assertThat(NativeLongs.outstandingBytes()).as("native long arrays not freed").isZero();
         assertThat(NativeInts.outstandingBytes()).as("native int arrays not freed").isZero();
+        assertThat(Arena.globalMetadataBytes()).as("arena metadata blocks not freed").isZero();
     }
 
     /** All frames are back in the pool and nothing is allocated. */

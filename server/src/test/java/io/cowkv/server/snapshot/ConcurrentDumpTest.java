@@ -121,5 +121,6 @@ class ConcurrentDumpTest {
             ks.close();
         }
         assertThat(Arena.globalNativeBytesReserved()).isZero();
+        assertThat(Arena.globalMetadataBytes()).isZero();
     }
 }

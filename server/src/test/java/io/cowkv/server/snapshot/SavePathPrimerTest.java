@@ -36,6 +36,7 @@ class SavePathPrimerTest {
     @Test
     void runsScratchSavesWithWritesAndLeavesNothingBehind() throws Exception {
         long nativeBefore = Arena.globalNativeBytesReserved();
+        long metadataBefore = Arena.globalMetadataBytes();
         long longsBefore = NativeLongs.outstandingBytes();
         long intsBefore = NativeInts.outstandingBytes();
         ServerConfig config = ConfigLoader.load(new String[]{"--dir", serverDir.toString(), "--save", "3600 1"});
@@ -93,6 +94,7 @@ class SavePathPrimerTest {
             assertThat(left).isEmpty();
         }
         assertThat(Arena.globalNativeBytesReserved()).isEqualTo(nativeBefore);
+        assertThat(Arena.globalMetadataBytes()).isEqualTo(metadataBefore);
         assertThat(NativeLongs.outstandingBytes()).isEqualTo(longsBefore);
         assertThat(NativeInts.outstandingBytes()).isEqualTo(intsBefore);
     }

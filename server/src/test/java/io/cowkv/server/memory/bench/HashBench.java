@@ -1,24 +1,16 @@
 package io.cowkv.server.memory.bench;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
 import io.cowkv.server.memory.Arena;
 import io.cowkv.server.memory.ArenaConfig;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of the key hash ({@link Arena#hash(byte[], int, int)} for a key from the network,
@@ -27,19 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (cache-resident), so the loop is not a single constant input.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-        "-Xmx1g",
-        "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
-public class HashBench {
+public class HashBench extends ArenaBenchDefaults {
     private static final int KEYS = 64;
 
     @Param({"10", "16", "40"})
