@@ -26,7 +26,6 @@ public class AllocatorBench extends ArenaBenchDefaults {
     Arena arena;
     long[] addr;
     int[] size;
-    long seed = 0x9E3779B97F4A7C15L;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -40,12 +39,7 @@ public class AllocatorBench extends ArenaBenchDefaults {
     }
 
     private int next() {
-        long x = seed;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        seed = x;
-        return (int) (x & (live - 1));
+        return nextIndex(live - 1);
     }
 
     @Benchmark

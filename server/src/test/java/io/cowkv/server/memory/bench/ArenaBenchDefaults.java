@@ -12,7 +12,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The JMH settings the per-operation arena benchmarks share (JMH reads these class annotations
  * from a benchmark's superclass): average time in ns, 3 + 5 iterations of 1 s, one fork with a
- * 1 GiB heap and the module openings Chronicle Bytes needs on JDK 17+.
+ * 1 GiB heap and the module openings Chronicle Bytes needs on JDK 17+; and a pseudo-random index
+ * for picking the operation's target.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -27,4 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
         "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
         "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
 public abstract class ArenaBenchDefaults {
+    /** State of {@link #nextIndex}; benchmarks may also use it as a changing value to write. */
+    protected long seed = 0x9E3779B97F4A7C15L;
+
+    /** The next xorshift64 pseudo-random index in {@code [0, mask]}: cheap, and not a constant the JIT could fold. */
+    protected final int nextIndex(int mask) {
+        long x = seed;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        seed = x;
+        return (int) (x & mask);
+    }
 }

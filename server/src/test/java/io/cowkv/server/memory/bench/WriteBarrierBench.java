@@ -32,7 +32,6 @@ public class WriteBarrierBench extends ArenaBenchDefaults {
     FrozenView view;
     long[] addr;
     final byte[] value = new byte[64];
-    long seed = 0x9E3779B97F4A7C15L;
     long raw;
     net.openhft.chronicle.bytes.BytesStore<?, Void> rawStore;
 
@@ -56,12 +55,7 @@ public class WriteBarrierBench extends ArenaBenchDefaults {
     }
 
     private int next() {
-        long x = seed;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        seed = x;
-        return (int) (x & (values - 1));
+        return nextIndex(values - 1);
     }
 
     @Benchmark
