@@ -49,7 +49,7 @@ for port in ${COW_ORDER:-$rport $cport}; do
     sleep 0.5
     redis-cli -p $port bgsave >/dev/null
     wait $bp
-    while [ "$(info $port rdb_bgsave_in_progress)" = 1 ]; do sleep 0.1; done
+    wait_bgsave $port
     echo "$name during save: $(cat "$out")"
     echo "$name save: rdb_last_cow_size $(info $port rdb_last_cow_size), latest_fork_usec $(field $port stats latest_fork_usec), rdb_last_bgsave_time_sec $(info $port rdb_last_bgsave_time_sec), status $(info $port rdb_last_bgsave_status)"
     rm -f "$out"

@@ -57,5 +57,11 @@ rss() { awk '/VmRSS/{print $2*1024}' "/proc/$1/status"; }
 jvm_uptime() {
   awk -v tck="$(getconf CLK_TCK)" -v st="$(awk '{print $22}' "/proc/$1/stat")" '{printf "%.3f", $1 - st / tck}' /proc/uptime
 }
-# wait_bgsave PORT: returns once the server on PORT has no BGSAVE in progress.
-wait_bgsave() { while [ "$(field "$1" persistence rdb_bgsave_in_progress)" = 1 ]; do sleep 0.05; done; }
+# wait_bgsave PORT: returns once the server on PORT has no BGSAVE in progress (at most 10 min).
+# Polls INFO every 50 ms over ONE redis-cli connection: starting redis-cli, tr and awk for each
+# poll took a core for 3-4 ms every time, next to the server under measurement (perf sched,
+# docs/benchmarks-cow.md, session 15).
+wait_bgsave() {
+  redis-cli -p "$1" -i 0.05 -r 12000 info persistence 2>/dev/null | tr -d '\r' \
+    | awk -F: '$1 == "rdb_bgsave_in_progress" && $2 == 0 {exit}' || true
+}

@@ -90,7 +90,7 @@ for s in $(seq 1 "$saves"); do
       sleep 0.002
     done
   fi
-  while [ "$(info persistence rdb_bgsave_in_progress)" = 1 ]; do sleep 0.1; done
+  wait_bgsave "$port"
   mem "save $s done"
   wait "$bp"
   echo "save $s: writer $(cat "$out"); save $(info persistence rdb_last_bgsave_time_sec) s, rdb_last_cow_size $(info persistence rdb_last_cow_size), status $(info persistence rdb_last_bgsave_status)"

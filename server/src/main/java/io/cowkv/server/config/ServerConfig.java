@@ -80,6 +80,8 @@ public final class ServerConfig {
     private final EnumParam ioTransport = add(new EnumParam("io-transport", false, "auto", "auto", "io_uring", "epoll", "nio"));
     /** CowKV's own: run the start-up exercise of the save path (snapshot.SavePathPrimer). */
     private final BoolParam primeSavePath = add(new BoolParam("prime-save-path", false, true));
+    /** CowKV's own: microseconds of work after which the snapshot thread yields its core (0 = never). */
+    private final IntParam bgsaveYieldUs = add(new IntParam("bgsave-yield-us", true, 250, 0, 1_000_000));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
     private final StringParam metricsBind = add(new StringParam("metrics-bind", false, "127.0.0.1"));
     /** Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats). */
@@ -260,6 +262,11 @@ public final class ServerConfig {
 
     public boolean primeSavePath() {
         return primeSavePath.value;
+    }
+
+    /** Microseconds of work between the snapshot thread's yields of its core; 0 = it never yields. */
+    public long bgsaveYieldUs() {
+        return bgsaveYieldUs.value;
     }
 
     public int metricsPort() {

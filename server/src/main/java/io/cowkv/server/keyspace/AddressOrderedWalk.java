@@ -116,8 +116,8 @@ final class AddressOrderedWalk {
      */
     long run(FrozenKeyspace.OrderedVisitor visitor, Publisher publisher) {
         long t0 = System.nanoTime();
-        collect();
-        releaseUnreferenced();
+        collect(visitor);
+        releaseUnreferenced(visitor);
         indexNanos = System.nanoTime() - t0;
         if (writerSide == null) {
             visitInOrder(visitor);
@@ -136,7 +136,8 @@ final class AddressOrderedWalk {
 
     // ------------------------------------------------------------------ phase 1
 
-    private void collect() {
+    /** Phase 1; ticks {@code progress}'s {@link FrozenKeyspace.OrderedVisitor#checkpoint} as it goes. */
+    private void collect(FrozenKeyspace.OrderedVisitor progress) {
         int pages = view.pages();
         refs = new NativeInts(pages);
         shape = new byte[pages];
@@ -170,9 +171,9 @@ final class AddressOrderedWalk {
             }
             dbOfOrdinal[ordinal] = db;
             int rehashIdx = (int) r[4];
-            collectHeads(r[0], size0, Math.max(0, rehashIdx), ordinal);
+            collectHeads(r[0], size0, Math.max(0, rehashIdx), ordinal, progress);
             if (rehashIdx >= 0) {
-                collectHeads(r[2], (int) r[3], 0, ordinal);
+                collectHeads(r[2], (int) r[3], 0, ordinal, progress);
             }
             ordinal++;
         }
@@ -183,8 +184,9 @@ final class AddressOrderedWalk {
         int from = 0;
         while (from < count) {
             int to = count;
-            groupByPage(from, to);
+            groupByPage(from, to, progress);
             for (int i = from; i < to; i++) {
+                progress.checkpoint();
                 long x = index.get(i);
                 long e = address(x);
                 long next = reader.readExtent(e);
@@ -196,7 +198,7 @@ final class AddressOrderedWalk {
             }
             from = to;
         }
-        groupByPage(0, count); // pageEnd now holds each page's range
+        groupByPage(0, count, progress); // pageEnd now holds each page's range
         scratch.free();
         scratch = null;
     }
@@ -206,16 +208,18 @@ final class AddressOrderedWalk {
      * page (a few records each), so memory is read in ascending order. Leaves in
      * {@link #pageEnd} the end of each page's records (absolute positions in {@link #index}).
      */
-    private void groupByPage(int from, int to) {
+    private void groupByPage(int from, int to, FrozenKeyspace.OrderedVisitor progress) {
         NativeInts end = pageEnd;
         end.fill(0);
         int shift = dbBits + pageShift - 3;
         for (int i = from; i < to; i++) {
+            progress.checkpoint();
             end.add((int) (index.get(i) >>> shift), 1);
         }
         int pos = from;
         int pages = end.length();
         for (int p = 0; p < pages; p++) {
+            progress.checkpoint();
             int n = end.get(p);
             end.set(p, pos); // start, for now
             pos += n;
@@ -226,6 +230,7 @@ final class AddressOrderedWalk {
         }
         NativeLongs out = scratch;
         for (int i = from; i < to; i++) {
+            progress.checkpoint();
             long x = index.get(i);
             int p = (int) (x >>> shift);
             out.set(end.get(p), x);
@@ -233,6 +238,7 @@ final class AddressOrderedWalk {
         }
         int start = from;
         for (int p = 0; p < pages; p++) {
+            progress.checkpoint();
             int stop = end.get(p);
             if (stop - start > 1) {
                 out.sort(start, stop); // an insertion sort for a handful of records
@@ -243,10 +249,11 @@ final class AddressOrderedWalk {
     }
 
     /** Adds the chain heads of buckets {@code [from, size)} of a frozen table, read in bulk. */
-    private void collectHeads(long table, int size, int from, int ordinal) {
+    private void collectHeads(long table, int size, int from, int ordinal, FrozenKeyspace.OrderedVisitor progress) {
         byte[] buf = tableBuffer;
         int perRead = buf.length / 8;
         for (int i = from; i < size; i += perRead) {
+            progress.checkpoint();
             int n = Math.min(perRead, size - i);
             view.read(table + i * 8L, buf, 0, n * 8);
             for (int k = 0; k < n; k++) {
@@ -313,9 +320,10 @@ final class AddressOrderedWalk {
         }
     }
 
-    private void releaseUnreferenced() {
+    private void releaseUnreferenced(FrozenKeyspace.OrderedVisitor progress) {
         int pages = refs.length();
         for (int p = 0; p < pages; p++) {
+            progress.checkpoint();
             if (refs.get(p) == 0) {
                 view.release(p);
             }

@@ -95,6 +95,14 @@ public interface FrozenKeyspace extends AutoCloseable {
          * {@link FrozenEntryVisitor#string}: reused buffers, valid only during the call.
          */
         void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
+
+        /**
+         * Called between small units of the walk's work that precede or separate keys (building
+         * the sorted index: a batch of buckets, a record, a page), so the visitor may give the
+         * thread's core away now and then. Called often: it must be cheap. Does nothing by default.
+         */
+        default void checkpoint() {
+        }
     }
 
     /**

@@ -35,11 +35,11 @@ final class DumpFile {
 
     /** What to write, fixed on the keyspace thread when the save starts. */
     record Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
-                    String redisVersion, long usedMemory, long keyDelayMicros) {
+                    String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros) {
     }
 
-    /** Keys written, keys skipped (expired at the freeze), bytes of the file. */
-    record Result(long keysSaved, long keysSkipped, long bytes) {
+    /** Keys written, keys skipped (expired at the freeze), bytes of the file, yields of the thread's core. */
+    record Result(long keysSaved, long keysSkipped, long bytes, long coreYields) {
     }
 
     /** The save was cancelled (FLUSHALL, SHUTDOWN); nothing was renamed. */
@@ -122,8 +122,9 @@ final class DumpFile {
         w.writeHeader();
         w.writeStandardAux(s.redisVersion(), view.frozenAtMillis() / 1000, s.usedMemory());
         long current = DumpStream.writeSizeHints(w, view);
+        CoreYield yield = CoreYield.everyMicros(s.yieldMicros());
         DumpStream stream = new DumpStream(w, current, view.frozenAtMillis(), progress, cancel, s.keyDelayMicros(),
-                blocks);
+                yield, blocks);
         try {
             long writerPages = view.forEachInAddressOrder(stream, blocks);
             stream.awaitWriterPages(writerPages);
@@ -134,7 +135,7 @@ final class DumpFile {
         }
         w.finish();
         out.flush();
-        return new Result(stream.saved(), stream.skipped(), w.bytesWritten());
+        return new Result(stream.saved(), stream.skipped(), w.bytesWritten(), yield.yields());
     }
 
     /** The OS's reason for a file error ("Is a directory"), as Redis's strerror. */

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Rules kept from the bucket-order walk: a key whose TTL had passed at the freeze is skipped
  * (counted as skipped); every key processed (saved or skipped) advances {@code progress}
  * (INFO {@code current_save_keys_processed}), checks the cancellation flag and sleeps
- * {@code rdb-key-save-delay}; keys arriving in blocks count the same way when spliced.
+ * {@code rdb-key-save-delay}; keys arriving in blocks count the same way when spliced. Every key
+ * and every {@link #checkpoint()} of the walk ticks the {@link CoreYield} ({@code bgsave-yield-us}).
  * Contract: used by one thread, the one running the save.
  */
 final class DumpStream implements FrozenKeyspace.OrderedVisitor {
@@ -28,6 +29,7 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
     private final AtomicLong progress;
     private final Cancellation cancel;
     private final long delayNanos;
+    private final CoreYield yield;
     private final WriterBlocks blocks;
     private long currentDb;
     private long saved;
@@ -36,10 +38,12 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
 
     /**
      * @param currentDb the database the writer's stream is in now (after the size hints), -1 if none
+     * @param yield     gives the thread's core away now and then (every key and walk checkpoint ticks it)
      * @param blocks    pages serialized on the keyspace thread, or null when there is no writer side
      */
     DumpStream(RdbWriter w, long currentDb, long frozenAt, AtomicLong progress, Cancellation cancel,
-               long keyDelayMicros, WriterBlocks blocks) {
+               long keyDelayMicros, CoreYield yield, WriterBlocks blocks) {
+        this.yield = yield;
         this.w = w;
         this.blocks = blocks;
         this.currentDb = currentDb;
@@ -90,6 +94,11 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
             saved++;
         }
         keysProcessed(1);
+    }
+
+    @Override
+    public void checkpoint() {
+        yield.tick();
     }
 
     /** Splices every block waiting now. */
@@ -144,6 +153,7 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
     }
 
     private void keysProcessed(long n) {
+        yield.tick();
         progress.setRelease(saved + skipped);
         if (delayNanos > 0) {
             LockSupport.parkNanos(delayNanos * n);

@@ -412,7 +412,8 @@ public final class SnapshotCoordinator {
 
     private DumpFile.Settings settings(String tempName) {
         return new DumpFile.Settings(config.dir(), config.dbfilename(), tempName, config.rdbcompression(),
-                config.rdbchecksum(), redisVersion, usedMemory.getAsLong(), config.rdbKeySaveDelay());
+                config.rdbchecksum(), redisVersion, usedMemory.getAsLong(), config.rdbKeySaveDelay(),
+                config.bgsaveYieldUs());
     }
 
     private FrozenKeyspace freezeForSave() {
@@ -521,9 +522,11 @@ public final class SnapshotCoordinator {
             log.notice(String.format(Locale.ROOT,
                     "BGSAVE done, %d keys saved, %d keys skipped, %d MB of memory used by copy-on-write"
                             + " (%d pages adopted without a copy, %d of them serialized by the keyspace thread;"
-                            + " at most %d MB held at once; index built in %d ms)",
+                            + " at most %d MB held at once; index built in %d ms; the snapshot thread yielded its core"
+                            + " %d times)",
                     r.keysSaved(), r.keysSkipped(), cow / (1024 * 1024), lastCost.pagesAdopted(),
-                    lastCost.writerPages(), lastCost.cowPeakHeld() / (1024 * 1024), j.view.indexNanos() / 1_000_000));
+                    lastCost.writerPages(), lastCost.cowPeakHeld() / (1024 * 1024), j.view.indexNanos() / 1_000_000,
+                    r.coreYields()));
         } else {
             lastBgsaveOk = false;
             log.warning("Background saving error");

@@ -66,4 +66,16 @@ class ConfigLoaderTest {
         c.set("save", "10 1 20 2", false);
         assertThat(c.savePoints()).hasSize(2);
     }
+
+    @Test
+    void bgsaveYieldIntervalHasADefaultAndIsSetAtRuntime() throws Exception {
+        ServerConfig c = new ServerConfig();
+        assertThat(c.bgsaveYieldUs()).isEqualTo(250);
+        c.set("bgsave-yield-us", "0", false);
+        assertThat(c.bgsaveYieldUs()).isZero();
+        assertThat(c.get("bgsave-yield-us")).isEqualTo("0");
+        assertThatThrownBy(() -> c.set("bgsave-yield-us", "-1", false))
+                .hasMessageContaining("argument must be between 0 and 1000000 inclusive");
+        assertThat(ConfigLoader.load(new String[]{"--bgsave-yield-us", "1000"}).bgsaveYieldUs()).isEqualTo(1000);
+    }
 }

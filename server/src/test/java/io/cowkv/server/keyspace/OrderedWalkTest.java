@@ -113,6 +113,34 @@ class OrderedWalkTest extends KeyspaceFixture {
     }
 
     @Test
+    void theWalkOffersCheckpointsWhileItBuildsItsIndex() {
+        ks = new Keyspace(16, () -> now[0], ArenaConfig.of(4096, 64, true));
+        fill(3000, new Random(2));
+        FrozenKeyspace f = ks.freeze();
+        long[] counts = new long[3]; // checkpoints before the first key, keys, checkpoints in all
+        f.forEachInAddressOrder(new FrozenKeyspace.OrderedVisitor() {
+            @Override
+            public void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt) {
+                counts[1]++;
+            }
+
+            @Override
+            public void checkpoint() {
+                counts[2]++;
+                if (counts[1] == 0) {
+                    counts[0]++;
+                }
+            }
+        }, null);
+        f.close();
+        assertThat(counts[1]).isEqualTo(3000);
+        // the sorted index is built before any key is visited: one checkpoint per record read and
+        // per index entry sorted at least, so a snapshot thread may yield during that phase too
+        assertThat(counts[0]).as("checkpoints before the first key").isGreaterThanOrEqualTo(3 * 3000);
+        assertThat(counts[2]).isEqualTo(counts[0]);
+    }
+
+    @Test
     void pagesAreGivenUpSoLaterWritesCopyNothing() {
         ks = new Keyspace(16, () -> now[0], ArenaConfig.of(4096, 64, true));
         Map<String, String> model = fill(3000, new Random(2));

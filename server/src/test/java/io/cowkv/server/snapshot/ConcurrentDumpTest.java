@@ -57,7 +57,7 @@ class ConcurrentDumpTest {
             FrozenKeyspace view = ks.freeze();
             WriterBlocks blocks = new WriterBlocks(view.pageSize(), view.frozenAtMillis());
             DumpFile.Settings settings = new DumpFile.Settings(dir, "dump.rdb", "temp-test.rdb", true, true, "7.0.15",
-                    1234, 5);
+                    1234, 5, 250); // the default bgsave-yield-us
             AtomicLong progress = new AtomicLong();
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread snapshot = new Thread(() -> {
@@ -103,6 +103,7 @@ class ConcurrentDumpTest {
             assertThat(r.keysSaved()).isEqualTo(atFreeze.size());
             assertThat(r.keysSaved() + r.keysSkipped()).isEqualTo(keys);
             assertThat(progress.get()).isEqualTo(keys);
+            assertThat(r.coreYields()).as("yields of the snapshot thread's core").isPositive();
             assertThat(Dumps.read(dir.resolve("dump.rdb"))).isEqualTo(atFreeze);
 
             assertThat(blocks.pages()).as("pages serialized by the keyspace thread").isPositive();
