@@ -10,10 +10,10 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JMH settings the per-operation arena benchmarks share (JMH reads these class annotations
- * from a benchmark's superclass): average time in ns, 3 + 5 iterations of 1 s, one fork with a
- * 1 GiB heap and the module openings Chronicle Bytes needs on JDK 17+; and a pseudo-random index
- * for picking the operation's target.
+ * The JMH settings the arena benchmarks share. JMH reads these class annotations from a
+ * benchmark's superclass, and a benchmark's own annotations take precedence: average time in ns,
+ * 3 + 5 iterations of 1 s, one fork with a 1 GiB heap and the module openings Chronicle Bytes
+ * needs on JDK 17+. Also a pseudo-random index for picking each operation's target.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -8,7 +8,6 @@ import io.cowkv.server.memory.FrozenView;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -29,15 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, batchSize = CopyOnWriteBench.PAGES)
 @Measurement(iterations = 10, batchSize = CopyOnWriteBench.PAGES)
-@Fork(value = 1, jvmArgsAppend = {
-        "-Xmx1g",
-        "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
-public class CopyOnWriteBench {
+public class CopyOnWriteBench extends ArenaBenchDefaults {
     static final int PAGES = 65536;
 
     Arena arena;
