@@ -364,8 +364,11 @@ public final class Arena implements AutoCloseable {
         if (slab < 0) {
             slab = newSlab(cls);
         }
-        // a slab on the partial list has a free slot, so a bit is set
         int slot = slabBits.takeLowestSetBit(slab * wordsPerSlab, wordsPerSlab);
+        if (slot < 0) { // a slab on the partial list has a free slot: never, unless the metadata is corrupt
+            throw new IllegalStateException("slab " + slab + " is on the partial list of class "
+                    + classSize[cls] + " without a free slot");
+        }
         if (slabFreeCount.add(slab, -1) == 0) {
             unlinkSlab(slab);
         }

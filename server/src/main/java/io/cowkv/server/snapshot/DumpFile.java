@@ -36,6 +36,11 @@ final class DumpFile {
     /** What to write, fixed on the keyspace thread when the save starts. */
     record Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
                     String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros) {
+        /** The same with {@code yieldMicros} 0: for a save that everything else waits for (SAVE, SHUTDOWN). */
+        Settings withoutYields() {
+            return new Settings(dir, dbfilename, tempName, compression, checksum, redisVersion, usedMemory,
+                    keyDelayMicros, 0);
+        }
     }
 
     /** Keys written, keys skipped (expired at the freeze), bytes of the file, yields of the thread's core. */

@@ -431,7 +431,8 @@ public final class SnapshotCoordinator {
             return false;
         }
         try {
-            DumpFile.write(view, settings("temp-" + pid + ".rdb"), new AtomicLong(), Cancellation.NEVER);
+            // the keyspace thread itself saves and every client waits for it: no yields
+            DumpFile.write(view, settings("temp-" + pid + ".rdb").withoutYields(), new AtomicLong(), Cancellation.NEVER);
             stats.dirty = 0;
             lastSaveSeconds = clock.getAsLong() / 1000;
             lastBgsaveOk = true;

@@ -45,6 +45,16 @@ class CoreYieldTest {
     }
 
     @Test
+    void foregroundSavesRunWithoutYields() {
+        DumpFile.Settings s = new DumpFile.Settings(java.nio.file.Path.of("."), "dump.rdb", "temp-1.rdb", true, true,
+                "7.0.15", 1234, 5, 250);
+        DumpFile.Settings fg = s.withoutYields();
+        assertThat(fg.yieldMicros()).isZero();
+        assertThat(fg).isEqualTo(new DumpFile.Settings(s.dir(), s.dbfilename(), s.tempName(), s.compression(),
+                s.checksum(), s.redisVersion(), s.usedMemory(), s.keyDelayMicros(), 0));
+    }
+
+    @Test
     void intervalZeroNeverYieldsNorReadsTheClock() {
         CoreYield y = new CoreYield(0, () -> {
             throw new AssertionError("clock read");
