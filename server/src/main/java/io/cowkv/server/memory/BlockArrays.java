@@ -53,17 +53,27 @@ final class BlockArrays {
         return (int) ((n + (1L << shift) - 1) >>> shift);
     }
 
-    /** {@code dir} extended by the addresses of new zeroed blocks up to {@code need} blocks. */
+    /**
+     * {@code dir} extended by the addresses of new zeroed blocks up to {@code need} blocks. If an
+     * allocation fails (native memory exhausted), the blocks this call allocated are freed and
+     * {@code dir} stays as it was.
+     */
     private static long[] grow(long[] dir, int need) {
         if (need <= dir.length) {
             return dir;
         }
         long[] bigger = Arrays.copyOf(dir, need);
-        for (int b = dir.length; b < need; b++) {
-            long a = MEM.allocate(BLOCK_BYTES);
-            MEM.setMemory(a, BLOCK_BYTES, (byte) 0);
-            OUTSTANDING.addAndGet(BLOCK_BYTES);
-            bigger[b] = a;
+        int b = dir.length;
+        try {
+            for (; b < need; b++) {
+                long a = MEM.allocate(BLOCK_BYTES);
+                MEM.setMemory(a, BLOCK_BYTES, (byte) 0);
+                OUTSTANDING.addAndGet(BLOCK_BYTES);
+                bigger[b] = a;
+            }
+        } catch (RuntimeException | Error e) {
+            free(Arrays.copyOfRange(bigger, dir.length, b));
+            throw e;
         }
         return bigger;
     }
