@@ -82,17 +82,8 @@ public final class CowKvServer {
             return null;
         });
         this.snapshots = new SnapshotCoordinator(config, keyspace::freeze, context.stats, System::currentTimeMillis,
-                this::onKeyspaceThread, SnapshotCoordinator.threadPerSave(), new SnapshotLog() {
-                    @Override
-                    public void notice(String message) {
-                        ServerLog.notice(message);
-                    }
-
-                    @Override
-                    public void warning(String message) {
-                        ServerLog.warning(message);
-                    }
-                }, CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
+                this::onKeyspaceThread, SnapshotCoordinator.threadPerSave(),
+                SnapshotLog.of(ServerLog::notice, ServerLog::warning), CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
         snapshots.onFork(usec -> context.latency.fork(usec, memory.usedMemory()));
         new io.cowkv.server.command.server.PersistenceCommands(context, snapshots).register(registry);
         new io.cowkv.server.command.server.DebugCommand(context, snapshots, ServerLog::warning).register(registry);

@@ -113,16 +113,6 @@ class SavePathPrimerTest {
     }
 
     private SnapshotLog log() {
-        return new SnapshotLog() {
-            @Override
-            public void notice(String m) {
-                serverLog.add(m);
-            }
-
-            @Override
-            public void warning(String m) {
-                serverLog.add(m);
-            }
-        };
+        return SnapshotLog.of(serverLog::add, serverLog::add);
     }
 }

@@ -56,17 +56,7 @@ class SnapshotCoordinatorTest {
 
     private SnapshotCoordinator newCoordinator() {
         return new SnapshotCoordinator(config, () -> freezer.get(), stats, clock::get, keyspaceThread, snapshotThread,
-                new SnapshotLog() {
-                    @Override
-                    public void notice(String m) {
-                        log.add("* " + m);
-                    }
-
-                    @Override
-                    public void warning(String m) {
-                        log.add("# " + m);
-                    }
-                }, "7.0.15", () -> 1234);
+                SnapshotLog.of(m -> log.add("* " + m), m -> log.add("# " + m)), "7.0.15", () -> 1234);
     }
 
     private void set(int db, String k, String v, long expireAt) {
