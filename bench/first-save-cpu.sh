@@ -14,13 +14,8 @@ port=17133
 keys=1000000
 size=512
 work="$(mktemp -d)"
-# shellcheck disable=SC2086
-JAVA_OPTS="-Xlog:gc:file=$work/gc.log:uptime" "$here/cowkv" --port $port --bind 127.0.0.1 --save "" \
-  --dir "$work" ${COWKV_ARGS:-} > "$work/cowkv.log" 2>&1 &
-cleanup() { redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true; sleep 1; rm -rf "$work"; }
-trap cleanup EXIT
-for _ in $(seq 100); do redis-cli -p $port ping >/dev/null 2>&1 && break; sleep 0.2; done
-pid=$(redis-cli -p $port info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
+solo_start $port "-Xlog:gc:file=$work/gc.log:uptime"
+pid=$solo_pid
 # cpu REGEX: CPU time in ms (utime + stime) of the process's threads whose name matches
 cpu() {
   local t n sum=0
@@ -30,12 +25,10 @@ cpu() {
   done
   echo $((sum * 1000 / $(getconf CLK_TCK)))
 }
-bench() { redis-benchmark -p $port -t set -r $keys -d $size -c 20 -n 800000 -q --csv 2>/dev/null \
-  | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}'; }
-redis-benchmark -p $port -t set -r $keys -n $((keys * 2)) -d $size -c 50 -P 16 -q >/dev/null 2>&1
-echo "without a save: $(bench)"
+solo_fill $keys $size
+echo "without a save: $(solo_writer $keys $size)"
 c2=$(cpu '^C2 CompilerThre'); c1=$(cpu '^C1 CompilerThre'); main=$(cpu '^cowkv-main')
-(bench > "$work/during.txt") &
+(solo_writer $keys $size > "$work/during.txt") &
 bp=$!
 sleep 0.5
 t0=$(jvm_uptime "$pid")

@@ -65,3 +65,28 @@ wait_bgsave() {
   redis-cli -p "$1" -i 0.05 -r 12000 info persistence 2>/dev/null | tr -d '\r' \
     | awk -F: '$1 == "rdb_bgsave_in_progress" && $2 == 0 {exit}' || true
 }
+
+# For scripts that measure one CowKV process on its own (the first-save scripts).
+# solo_start PORT JAVA_OPTIONS: starts CowKV through ./cowkv on loopback PORT with persistence off,
+# its dir in $work (the caller's mktemp -d), JAVA_OPTIONS as JAVA_OPTS and COWKV_ARGS as extra
+# server flags; stops it and removes $work on exit; returns once it answers, with its pid in
+# solo_pid.
+solo_start() {
+  solo_port="$1"
+  # shellcheck disable=SC2086
+  JAVA_OPTS="$2" "$cowkv_root/cowkv" --port "$solo_port" --bind 127.0.0.1 --save "" --dir "$work" \
+    ${COWKV_ARGS:-} > "$work/cowkv.log" 2>&1 &
+  trap 'redis-cli -p $solo_port shutdown nosave >/dev/null 2>&1 || true; sleep 1; rm -rf "$work"' EXIT
+  for _ in $(seq 100); do redis-cli -p "$solo_port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  solo_pid=$(redis-cli -p "$solo_port" info server | tr -d '\r' | awk -F: '/^process_id/{print $2}')
+}
+# solo_fill KEYS SIZE: writes KEYS random keys of SIZE bytes, twice over (pipelined).
+solo_fill() {
+  redis-benchmark -p "$solo_port" -t set -r "$1" -n $(($1 * 2)) -d "$2" -c 50 -P 16 -q >/dev/null 2>&1
+}
+# solo_writer KEYS SIZE: one run of the issue's writer (800,000 SETs, 20 clients, no pipelining)
+# -> "N ops/s, p99 X ms, max Y ms".
+solo_writer() {
+  redis-benchmark -p "$solo_port" -t set -r "$1" -d "$2" -c 20 -n 800000 -q --csv 2>/dev/null \
+    | tr -d '"' | awk -F, '$1=="SET"{printf "%d ops/s, p99 %s ms, max %s ms", $2, $7, $8}'
+}
