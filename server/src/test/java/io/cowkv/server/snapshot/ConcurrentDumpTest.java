@@ -37,6 +37,7 @@ class ConcurrentDumpTest {
     void dumpIsPointInTimeWhileTheKeyspaceThreadSerializesPages() throws Exception {
         long[] now = {1_800_000_000_000L};
         Keyspace ks = new Keyspace(16, () -> now[0], ArenaConfig.of(4096, 64, true));
+        FrozenKeyspace view = null;
         try {
             Map<String, String> atFreeze = new TreeMap<>();
             int keys = 40_000;
@@ -54,15 +55,16 @@ class ConcurrentDumpTest {
                     atFreeze.put(db + ":" + k, v + "|" + exp);
                 }
             }
-            FrozenKeyspace view = ks.freeze();
+            FrozenKeyspace frozen = ks.freeze();
+            view = frozen;
             WriterBlocks blocks = new WriterBlocks(view.pageSize(), view.frozenAtMillis());
             DumpFile.Settings settings = new DumpFile.Settings(dir, "dump.rdb", "temp-test.rdb", true, true, "7.0.15",
-                    1234, 5, 250); // the default bgsave-yield-us
+                    1234, 5, 0); // no yields: they can stretch phase 1 until the writer has copied every page
             AtomicLong progress = new AtomicLong();
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread snapshot = new Thread(() -> {
                 try {
-                    outcome.set(DumpFile.write(view, settings, progress, new Cancellation(), blocks));
+                    outcome.set(DumpFile.write(frozen, settings, progress, new Cancellation(), blocks));
                 } catch (Throwable t) {
                     outcome.set(t);
                 }
@@ -103,7 +105,6 @@ class ConcurrentDumpTest {
             assertThat(r.keysSaved()).isEqualTo(atFreeze.size());
             assertThat(r.keysSaved() + r.keysSkipped()).isEqualTo(keys);
             assertThat(progress.get()).isEqualTo(keys);
-            assertThat(r.coreYields()).as("yields of the snapshot thread's core").isPositive();
             assertThat(Dumps.read(dir.resolve("dump.rdb"))).isEqualTo(atFreeze);
 
             assertThat(blocks.pages()).as("pages serialized by the keyspace thread").isPositive();
@@ -119,9 +120,43 @@ class ConcurrentDumpTest {
             ks.flushAll();
             assertThat(ks.arena().freeFrames()).isEqualTo(ks.arena().totalFrames());
         } finally {
+            if (view != null) {
+                view.close(); // idempotent; an open view would keep the arena from closing
+            }
             ks.close();
         }
         assertThat(Arena.globalNativeBytesReserved()).isZero();
         assertThat(Arena.globalMetadataBytes()).isZero();
+    }
+
+    @Test
+    void aSaveThatYieldsItsCoreWritesTheSameDump() throws Exception {
+        long[] now = {1_800_000_000_000L};
+        Keyspace ks = new Keyspace(16, () -> now[0], ArenaConfig.of(4096, 64, true));
+        FrozenKeyspace view = null;
+        try {
+            Map<String, String> atFreeze = new TreeMap<>();
+            for (int i = 0; i < 20_000; i++) {
+                int db = i % 16;
+                String k = "key:" + i;
+                String v = "value-" + i + "-" + "y".repeat(i % 300);
+                ks.db(db).setString(b(k), 0, k.length(), b(v), 0, v.length(), false);
+                atFreeze.put(db + ":" + k, v + "|-1");
+            }
+            view = ks.freeze();
+            // a yield after every microsecond of work: many of them, in both phases of the walk
+            DumpFile.Settings settings = new DumpFile.Settings(dir, "dump.rdb", "temp-test.rdb", true, true, "7.0.15",
+                    1234, 0, 1);
+            DumpFile.Result r = DumpFile.write(view, settings, new AtomicLong(), new Cancellation());
+            assertThat(r.coreYields()).as("yields of the snapshot thread's core").isPositive();
+            assertThat(r.keysSaved()).isEqualTo(atFreeze.size());
+            assertThat(Dumps.read(dir.resolve("dump.rdb"))).isEqualTo(atFreeze);
+        } finally {
+            if (view != null) {
+                view.close();
+            }
+            ks.close();
+        }
+        assertThat(Arena.globalNativeBytesReserved()).isZero();
     }
 }
