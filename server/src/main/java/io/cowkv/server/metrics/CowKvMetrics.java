@@ -38,7 +38,8 @@ import java.util.function.ToLongFunction;
  *   <li><b>Sampled values</b> (keys per database, clients, memory, arena frames, snapshot numbers,
  *   errors per type): anything that needs the keyspace's structures. {@link #sample()} reads them
  *   on the keyspace thread (the server cron) and publishes an immutable {@link Sample} through a
- *   volatile field; the meters read the latest sample, at most one cron period old.</li>
+ *   volatile field; the meters read the latest sample, at most one cron period old, and a
+ *   scrape run through {@link #consistently} reads one sample for all of them.</li>
  * </ul>
  *
  * <p>Meters whose label values are only known at run time (one per command that has been called,
@@ -66,6 +67,12 @@ public final class CowKvMetrics implements MeterBinder {
 
     /** The latest values read on the keyspace thread; replaced whole by {@link #sample()}. */
     private volatile Sample sample;
+    /**
+     * The sample that a read in {@link #consistently} on this thread shows: one scrape renders one
+     * sample, even when the keyspace thread publishes the next one halfway through it (before,
+     * a scrape could show the keys of one sample next to the dirty counter of the one before).
+     */
+    private final ThreadLocal<Sample> pinned = new ThreadLocal<>();
     /** Registries bound so far and the run-time label values already registered in them. */
     private final Map<MeterRegistry, Set<String>> registries = new java.util.LinkedHashMap<>();
 
@@ -118,6 +125,29 @@ public final class CowKvMetrics implements MeterBinder {
                 Map.copyOf(errors));
     }
 
+    /**
+     * Runs {@code read} (a scrape of a registry these meters are bound to) with every sampled meter
+     * showing the same sample: the latest one when it starts. Any thread; plain counters are still
+     * read live.
+     */
+    public <T> T consistently(Supplier<T> read) {
+        if (pinned.get() != null) {
+            return read.get();
+        }
+        pinned.set(sample);
+        try {
+            return read.get();
+        } finally {
+            pinned.remove();
+        }
+    }
+
+    /** The sample sampled meters show on this thread: the pinned one during {@link #consistently}, else the latest. */
+    private Sample current() {
+        Sample p = pinned.get();
+        return p != null ? p : sample;
+    }
+
     /** The latest published sample (for tests and diagnostics). */
     public Sample lastSample() {
         return sample;
@@ -148,70 +178,70 @@ public final class CowKvMetrics implements MeterBinder {
 
         // sampled on the keyspace thread
         gauge(registry, "cowkv.connected.clients", "Client connections open now (INFO connected_clients)", null,
-                m -> m.sample.connectedClients);
+                m -> m.current().connectedClients);
         gauge(registry, "cowkv.keys", "Keys in all databases (sum of INFO keyspace keys=)", null,
-                m -> m.sample.keys);
+                m -> m.current().keys);
         for (int i = 0; i < databases; i++) {
             int db = i;
-            Gauge.builder("cowkv.db.keys", this, m -> m.sample.dbKeys[db]).strongReference(true)
+            Gauge.builder("cowkv.db.keys", this, m -> m.current().dbKeys[db]).strongReference(true)
                     .description("Keys in one database (INFO keyspace dbN:keys=)").tag("db", Integer.toString(db))
                     .register(registry);
-            Gauge.builder("cowkv.db.expires", this, m -> m.sample.dbExpires[db]).strongReference(true)
+            Gauge.builder("cowkv.db.expires", this, m -> m.current().dbExpires[db]).strongReference(true)
                     .description("Keys with a TTL in one database (INFO keyspace dbN:expires=)")
                     .tag("db", Integer.toString(db)).register(registry);
         }
         gauge(registry, "cowkv.memory.used", "Bytes the data set occupies (INFO used_memory)", "bytes",
-                m -> m.sample.usedMemory);
+                m -> m.current().usedMemory);
         gauge(registry, "cowkv.memory.max", "Configured memory limit, 0 = none (INFO maxmemory)", "bytes",
-                m -> m.sample.maxMemory);
+                m -> m.current().maxMemory);
         gauge(registry, "cowkv.arena.frames.used", "Arena page frames in use (NaN until the arena backs the keyspace)",
-                null, m -> m.sample.framesUsed);
+                null, m -> m.current().framesUsed);
         gauge(registry, "cowkv.arena.frames.free", "Arena page frames in the free pool (NaN until the arena backs the keyspace)",
-                null, m -> m.sample.framesFree);
+                null, m -> m.current().framesFree);
 
         // snapshots (INFO persistence / stats)
         gauge(registry, "cowkv.loading", "1 while a dump is being loaded (INFO loading)", null,
-                m -> m.sample.persistence.loading());
+                m -> m.current().persistence.loading());
         counter(registry, "cowkv.snapshots", "Snapshots saved successfully (INFO rdb_saves)", null,
-                this, m -> m.sample.persistence.rdbSaves());
+                this, m -> m.current().persistence.rdbSaves());
         gauge(registry, "cowkv.snapshot.in.progress", "1 while a background save runs (INFO rdb_bgsave_in_progress)",
-                null, m -> m.sample.persistence.bgsaveInProgress());
+                null, m -> m.current().persistence.bgsaveInProgress());
         gauge(registry, "cowkv.snapshot.last.status", "1 if the last background save succeeded, 0 if it failed (INFO rdb_last_bgsave_status)",
-                null, m -> m.sample.persistence.lastBgsaveOk() ? 1 : 0);
+                null, m -> m.current().persistence.lastBgsaveOk() ? 1 : 0);
         gauge(registry, "cowkv.snapshot.last.duration", "Duration of the last background save, -1 if none (INFO rdb_last_bgsave_time_sec)",
-                "seconds", m -> m.sample.persistence.lastBgsaveTimeSec());
+                "seconds", m -> m.current().persistence.lastBgsaveTimeSec());
         gauge(registry, "cowkv.snapshot.current.duration", "Duration so far of the running background save, -1 if none (INFO rdb_current_bgsave_time_sec)",
-                "seconds", m -> m.sample.persistence.currentBgsaveTimeSec());
+                "seconds", m -> m.current().persistence.currentBgsaveTimeSec());
         gauge(registry, "cowkv.snapshot.copied", "Page bytes copied so far by writes during the running save (INFO current_cow_size)",
-                "bytes", m -> m.sample.persistence.currentCowSize());
+                "bytes", m -> m.current().persistence.currentCowSize());
         gauge(registry, "cowkv.snapshot.last.copied", "Page bytes copied by writes during the last save (INFO rdb_last_cow_size)",
-                "bytes", m -> m.sample.persistence.rdbLastCowSize());
+                "bytes", m -> m.current().persistence.rdbLastCowSize());
         gauge(registry, "cowkv.snapshot.held", "Memory held now for the running save: frames copied or unmapped and not yet reclaimed (INFO cowkv_current_cow_held)",
-                "bytes", m -> m.sample.persistence.currentCowHeld());
+                "bytes", m -> m.current().persistence.currentCowHeld());
         gauge(registry, "cowkv.snapshot.last.held.peak", "Most memory held at once for the last save (INFO cowkv_rdb_last_cow_peak_held)",
-                "bytes", m -> m.sample.persistence.lastCowPeakHeld());
+                "bytes", m -> m.current().persistence.lastCowPeakHeld());
         gauge(registry, "cowkv.snapshot.last.adopted.pages", "Pages the last save let writes take over without a copy (INFO cowkv_rdb_last_pages_adopted)",
-                null, m -> m.sample.persistence.lastPagesAdopted());
+                null, m -> m.current().persistence.lastPagesAdopted());
         gauge(registry, "cowkv.snapshot.last.writer.serialized.pages", "Pages the keyspace thread serialized itself during the last save instead of copying them (INFO cowkv_rdb_last_writer_serialized_pages)",
-                null, m -> m.sample.persistence.lastWriterSerializedPages());
+                null, m -> m.current().persistence.lastWriterSerializedPages());
         gauge(registry, "cowkv.snapshot.last.writer.serialized", "RDB bytes the keyspace thread encoded during the last save (INFO cowkv_rdb_last_writer_serialized_bytes)",
-                "bytes", m -> m.sample.persistence.lastWriterSerializedBytes());
+                "bytes", m -> m.current().persistence.lastWriterSerializedBytes());
         gauge(registry, "cowkv.snapshot.last.writer.queue.peak", "Most bytes serialized by the keyspace thread that waited at once for the snapshot thread in the last save (INFO cowkv_rdb_last_writer_queue_peak)",
-                "bytes", m -> m.sample.persistence.lastWriterQueuePeak());
+                "bytes", m -> m.current().persistence.lastWriterQueuePeak());
         gauge(registry, "cowkv.snapshot.last.writer.queue.full.pages", "Pages the keyspace thread copied in the last save because every block was waiting for the snapshot thread (INFO cowkv_rdb_last_writer_queue_full_pages)",
-                null, m -> m.sample.persistence.lastWriterQueueFullPages());
+                null, m -> m.current().persistence.lastWriterQueueFullPages());
         gauge(registry, "cowkv.snapshot.keys.processed", "Keys written so far by the running save (INFO current_save_keys_processed)",
-                null, m -> m.sample.persistence.currentSaveKeysProcessed());
+                null, m -> m.current().persistence.currentSaveKeysProcessed());
         gauge(registry, "cowkv.snapshot.keys.frozen", "Keys in the frozen view the running save writes (INFO current_save_keys_total)",
-                null, m -> m.sample.persistence.currentSaveKeysTotal());
+                null, m -> m.current().persistence.currentSaveKeysTotal());
         gauge(registry, "cowkv.snapshot.last.success.timestamp", "Unix time of the last successful save (INFO rdb_last_save_time)",
-                "seconds", m -> m.sample.persistence.lastSaveTime());
+                "seconds", m -> m.current().persistence.lastSaveTime());
         gauge(registry, "cowkv.changes.since.last.save", "Writes since the last successful save (INFO rdb_changes_since_last_save)",
-                null, m -> m.sample.persistence.changesSinceLastSave());
+                null, m -> m.current().persistence.changesSinceLastSave());
         gauge(registry, "cowkv.snapshot.last.freeze", "Time the last freeze held the keyspace thread (INFO latest_fork_usec)",
-                "seconds", m -> m.sample.persistence.latestForkUsec() / 1e6);
+                "seconds", m -> m.current().persistence.latestForkUsec() / 1e6);
         counter(registry, "cowkv.snapshot.freezes", "Freezes taken (INFO total_forks)", null,
-                this, m -> m.sample.persistence.totalForks());
+                this, m -> m.current().persistence.totalForks());
 
         refresh(registry, registries.get(registry));
     }
@@ -233,9 +263,9 @@ public final class CowKvMetrics implements MeterBinder {
                 c.register(registry);
             }
         }
-        for (String type : sample.errors.keySet()) {
+        for (String type : current().errors.keySet()) {
             if (errorTypes.add(type)) {
-                FunctionCounter.builder("cowkv.errors", this, m -> m.sample.errors.getOrDefault(type, 0L))
+                FunctionCounter.builder("cowkv.errors", this, m -> m.current().errors.getOrDefault(type, 0L))
                         .tag("type", type).description("Error replies by error type (INFO errorstat_<type>:count)")
                         .register(registry);
             }

@@ -44,10 +44,15 @@ public final class PrometheusExport implements AutoCloseable {
         return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_FORMAT : TEXT_FORMAT;
     }
 
-    /** Renders every meter in {@code contentType} (one of the two constants), registering new label values first. */
+    /**
+     * Renders every meter in {@code contentType} (one of the two constants), registering new label
+     * values first. Every sampled meter in one scrape shows the same sample.
+     */
     public String scrape(String contentType) {
-        metrics.refresh();
-        return registry.scrape(contentType);
+        return metrics.consistently(() -> {
+            metrics.refresh();
+            return registry.scrape(contentType);
+        });
     }
 
     @Override

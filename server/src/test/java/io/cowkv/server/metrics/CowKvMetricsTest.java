@@ -161,6 +161,26 @@ class CowKvMetricsTest {
     }
 
     @Test
+    void aConsistentReadShowsOneSampleEvenWhenTheNextIsPublishedHalfwayThrough() {
+        dbKeys[0] = 3;
+        persistenceFields.put("rdb_changes_since_last_save", 0);
+        metrics.sample();
+        dbKeys[0] = 10;
+        persistenceFields.put("rdb_changes_since_last_save", 7);
+        double[] seen = metrics.consistently(() -> {
+            double changesBefore = gauge("cowkv.changes.since.last.save");
+            metrics.sample(); // the keyspace thread's cron, between two meters of one scrape
+            double keysAfter = gauge("cowkv.keys");
+            double nested = metrics.consistently(() -> gauge("cowkv.db.keys", "db", "0"));
+            return new double[] {changesBefore, keysAfter, nested};
+        });
+        assertThat(seen).containsExactly(0, 3, 3);
+        // outside the read, the meters show the latest sample again
+        assertThat(gauge("cowkv.keys")).isEqualTo(10);
+        assertThat(gauge("cowkv.changes.since.last.save")).isEqualTo(7);
+    }
+
+    @Test
     void framesAreNotANumberUntilWired() {
         metrics.sample();
         assertThat(gauge("cowkv.arena.frames.used")).isNaN();
