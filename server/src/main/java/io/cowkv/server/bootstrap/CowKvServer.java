@@ -242,6 +242,7 @@ public final class CowKvServer {
         net.stop();
         memory.close();
         keyspace.close();
+        snapshots.close();
         ServerLog.warning("CowKV is now ready to exit, bye bye...");
     }
 

@@ -107,7 +107,7 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
         while ((b = blocks.poll()) != null) {
             try {
                 if (b.len > 0) {
-                    w.writeRaw(b.buf, b.off, b.len);
+                    blocks.splice(b, w);
                     currentDb = b.lastDb;
                 }
             } catch (IOException e) {

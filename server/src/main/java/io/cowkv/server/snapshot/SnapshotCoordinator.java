@@ -137,6 +137,17 @@ public final class SnapshotCoordinator {
         return slabPool.size();
     }
 
+    /**
+     * Frees the native writer-block slabs kept between saves. When the server stops: on the
+     * keyspace thread, or on any thread once it has ended. A save still running keeps the slabs it
+     * took (its snapshot thread may be reading them), and they go with the process, like the
+     * arena under an open view ({@code Keyspace.close}); a save that ends after this frees its
+     * slabs instead of pooling them. Idempotent.
+     */
+    public void close() {
+        slabPool.close();
+    }
+
     // ------------------------------------------------------------------ commands
 
     /** Sets what hears each BGSAVE freeze's duration (us), on the keyspace thread, like latest_fork_usec. */

@@ -1,9 +1,14 @@
 package io.cowkv.server.snapshot;
 
 import io.cowkv.rdb.RdbRecordEncoder;
+import io.cowkv.rdb.RdbWriter;
 import io.cowkv.server.keyspace.Entry;
 import io.cowkv.server.keyspace.FrozenKeyspace;
 
+import net.openhft.chronicle.core.UnsafeMemory;
+
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,38 +18,120 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One block per page, of {@code pageSize + 64} bytes: a record's RDB encoding (opcodes and
  * lengths plus key and value) is at most one byte longer than its slot in the arena (a 20- to
- * 32-byte header plus key and value: such pages hold only inline and integer records; the one byte only for an integer with a TTL and a key of 64
- * bytes or more, so at most 42 records of a 4 KiB page), and a SELECTDB takes 2 bytes, so a page's
- * records fit; a block grows anyway if some record ever does not. No LZF on this path (valid RDB, just not
+ * 32-byte header plus key and value: such pages hold only inline and integer records; the one byte
+ * only for an integer with a TTL and a key of 64 bytes or more, so at most 42 records of a 4 KiB
+ * page), and a SELECTDB takes 2 bytes, so a page's records fit; a page whose encoding ever does
+ * not fit keeps it in a heap array of its own instead. No LZF on this path (valid RDB, just not
  * compressed). The expired-key rule is the snapshot thread's: a key whose TTL had passed at the
  * freeze is counted as skipped and not written. A block starts with a SELECTDB for its first
  * record and has one more wherever the database changes; {@link Block#lastDb} tells the snapshot
  * thread where the stream is after it.
  *
- * <p>Threads and memory: blocks travel keyspace thread -> snapshot thread through one
- * {@link SpscRing} and come back through another, so at steady state no block is allocated; at
- * most {@link #MAX_BYTES} of blocks exist (then {@link #canTakePage} says no and the barrier
- * copies the page). Keyspace-thread methods never block; counters are readable from any thread.
+ * <p>Memory: blocks are native memory carved from the slabs of a {@link SlabPool}. The keyspace
+ * thread encodes a page into a heap scratch array (the RDB encoder writes arrays) and copies it
+ * into the block at {@link #endPage}; the snapshot thread copies it back into its own scratch
+ * array to write it ({@link #splice}). Two 4 KiB copies per page, against the encoding itself,
+ * buy a save that allocates nothing on the Java heap: with slabs as heap arrays, a save that
+ * needed one more slab than the pool held allocated a 4 MiB humongous array, which started a G1
+ * concurrent cycle with pauses of 2-7 ms inside the save (docs/benchmarks-cow.md, session 15).
+ * Native slab pages that no block has touched take no RSS either.
+ *
+ * <p>Threads: blocks travel keyspace thread -> snapshot thread through one {@link SpscRing} and
+ * come back through another, so at steady state no block is allocated; at most
+ * {@link #MAX_BYTES} of blocks exist (then {@link #canTakePage} says no and the barrier copies the
+ * page). Keyspace-thread methods never block; counters are readable from any thread.
  */
 final class WriterBlocks implements FrozenKeyspace.PageSerializer {
+    private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
     /** Upper bound of the memory in blocks (waiting, being spliced or free). */
     static final int MAX_BYTES = 16 << 20;
+    /** Native bytes per slab; blocks never straddle two. */
+    static final int SLAB_BYTES = 1 << 20;
 
-    /** One page's records, encoded in {@code buf[off, off + len)}; at most {@code cap} bytes before it grows. */
+    /**
+     * One page's records: {@code len} bytes at {@code address} (native, {@code cap} bytes, inside a
+     * slab), or in {@code overflow} when they did not fit.
+     */
     static final class Block {
-        byte[] buf;
-        int off;
-        int cap;
+        final long address;
+        final int cap;
         int len;
+        byte[] overflow;
         int saved;
         int skipped;
         /** The database the stream is in after this block, -1 if it selects none (all skipped). */
         long lastDb;
 
-        Block(byte[] buf, int off, int cap) {
-            this.buf = buf;
-            this.off = off;
+        Block(long address, int cap) {
+            this.address = address;
             this.cap = cap;
+        }
+    }
+
+    /**
+     * Native slabs kept between saves (keyspace thread only), so that a server's saves after the
+     * first allocate none: at most {@link #MAX_BYTES} of them once a server has saved. The pool
+     * owns the slabs it holds; a save owns those it took until {@link #returnSlabs}. {@link #close}
+     * frees the pooled ones, and a slab given back after that (or beyond the limit) is freed at
+     * once. {@link #outstandingBytes()} counts the native bytes of every slab not yet freed, for
+     * leak checks.
+     */
+    static final class SlabPool implements AutoCloseable {
+        private static final AtomicLong OUTSTANDING = new AtomicLong();
+        private final long[] slabs;
+        private int size;
+        private boolean closed;
+
+        /** A pool that keeps up to {@link #MAX_BYTES} of slabs. */
+        SlabPool() {
+            this(MAX_BYTES / SLAB_BYTES);
+        }
+
+        /** A pool that keeps up to {@code maxSlabs} slabs (0: every slab given back is freed). */
+        SlabPool(int maxSlabs) {
+            this.slabs = new long[maxSlabs];
+        }
+
+        /** A pooled slab, or a new one (not zeroed: blocks are written before they are read). */
+        long take() {
+            if (size > 0) {
+                return slabs[--size];
+            }
+            long a = MEM.allocate(SLAB_BYTES);
+            OUTSTANDING.addAndGet(SLAB_BYTES);
+            return a;
+        }
+
+        /** Takes {@code slab} back; no block of it may be used afterwards. */
+        void giveBack(long slab) {
+            if (!closed && size < slabs.length) {
+                slabs[size++] = slab;
+            } else {
+                free(slab);
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** Frees the pooled slabs; later {@link #giveBack}s free theirs. Idempotent. */
+        @Override
+        public void close() {
+            closed = true;
+            while (size > 0) {
+                free(slabs[--size]);
+            }
+        }
+
+        private static void free(long slab) {
+            MEM.freeMemory(slab, SLAB_BYTES);
+            OUTSTANDING.addAndGet(-SLAB_BYTES);
+        }
+
+        /** Native bytes of all slabs (of every pool) not yet freed. */
+        static long outstandingBytes() {
+            return OUTSTANDING.get();
         }
     }
 
@@ -56,50 +143,18 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private final RdbRecordEncoder encoder = new RdbRecordEncoder();
     private final AtomicLong waitingBytes = new AtomicLong();
 
-    /**
-     * Blocks are carved from slabs of this size rather than allocated one by one: a slab is a
-     * single large array, which G1 places outside the young generation (a humongous object), so
-     * the blocks that stay alive for a whole save are never copied by young collections. A run of
-     * 4 KiB blocks alive during the save made young pauses of up to 30 ms (docs/benchmarks-cow.md).
-     * 1 KiB short of 4 MiB so that the array with its header fits a power-of-two number of G1
-     * regions (one 4 MiB region, the region size of a default heap on a machine like ours); a full
-     * 4 MiB array spilled 16 bytes into a second region and held 8 MiB of heap.
-     */
-    static final int SLAB_BYTES = (4 << 20) - 1024;
-
-    /**
-     * Slabs kept between saves (keyspace thread only), so that only a server's first save
-     * allocates them: allocating a humongous array can start a G1 concurrent cycle, whose pauses
-     * land in the save's first second (docs/benchmarks-cow.md, session 11). At most
-     * {@code MAX_BYTES / SLAB_BYTES} slabs (16 MiB) are kept, once a server has saved.
-     */
-    static final class SlabPool {
-        private final java.util.ArrayDeque<byte[]> slabs = new java.util.ArrayDeque<>();
-
-        byte[] take() {
-            byte[] s = slabs.poll();
-            return s != null ? s : new byte[SLAB_BYTES];
-        }
-
-        void giveBack(byte[] slab) {
-            if (slab.length == SLAB_BYTES && slabs.size() < MAX_BYTES / SLAB_BYTES) {
-                slabs.push(slab);
-            }
-        }
-
-        int size() {
-            return slabs.size();
-        }
-    }
-
     // keyspace thread
     private final SlabPool pool;
-    private final java.util.List<byte[]> slabsTaken = new java.util.ArrayList<>();
-    private byte[] slab;
+    private long[] slabsTaken = new long[4];
+    private int slabCount;
     private int slabUsed;
+    private byte[] scratch;
     private Block spare;
     private Block current;
     private int allocated;
+
+    // snapshot thread
+    private byte[] spliceBuffer;
 
     // counters: written by the keyspace thread (single writer), read anywhere
     private volatile long pages;
@@ -108,8 +163,9 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private volatile long declined;
     private volatile Throwable failure;
 
+    /** With slabs of a pool of its own that keeps none: {@link #returnSlabs} frees them all. */
     WriterBlocks(int pageSize, long frozenAtMillis) {
-        this(pageSize, frozenAtMillis, new SlabPool());
+        this(pageSize, frozenAtMillis, new SlabPool(0));
     }
 
     /** With slabs from (and, through {@link #returnSlabs}, back to) {@code pool}. */
@@ -117,6 +173,11 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
         this.pool = pool;
         this.frozenAt = frozenAtMillis;
         this.blockSize = pageSize + 64;
+        if (blockSize > SLAB_BYTES) {
+            throw new IllegalArgumentException("page size " + pageSize + " too large for a writer slab");
+        }
+        this.scratch = new byte[blockSize];
+        this.spliceBuffer = new byte[blockSize];
         this.maxBlocks = Math.max(4, MAX_BYTES / blockSize);
         this.filled = new SpscRing<>(maxBlocks);
         this.free = new SpscRing<>(maxBlocks);
@@ -142,29 +203,36 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
         return spare != null;
     }
 
+    /** A block carved from the current slab, or from a new one when it is full: never across two. */
     private Block newBlock() {
-        if (slab == null || slabUsed + blockSize > slab.length) {
-            slab = blockSize <= SLAB_BYTES ? pool.take() : new byte[blockSize];
-            slabsTaken.add(slab);
+        if (slabCount == 0 || slabUsed + blockSize > SLAB_BYTES) {
+            if (slabCount == slabsTaken.length) {
+                slabsTaken = Arrays.copyOf(slabsTaken, slabCount * 2);
+            }
+            slabsTaken[slabCount++] = pool.take();
             slabUsed = 0;
         }
-        Block b = new Block(slab, slabUsed, blockSize);
+        Block b = new Block(slabsTaken[slabCount - 1] + slabUsed, blockSize);
         slabUsed += blockSize;
         return b;
     }
 
     /**
      * Gives the slabs back to the pool. Keyspace thread, once the snapshot thread is done with every
-     * block (the save has ended); the blocks must not be used afterwards.
+     * block (the save has ended); the blocks must not be used afterwards. Idempotent.
      */
     void returnSlabs() {
-        for (byte[] s : slabsTaken) {
-            pool.giveBack(s);
+        for (int i = 0; i < slabCount; i++) {
+            pool.giveBack(slabsTaken[i]);
         }
-        slabsTaken.clear();
-        slab = null;
+        slabCount = 0;
         spare = null;
         current = null;
+    }
+
+    /** Slabs this save holds (keyspace thread; for tests). */
+    int slabsTaken() {
+        return slabCount;
     }
 
     @Override
@@ -172,6 +240,7 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
         Block b = spare;
         spare = null;
         b.len = 0;
+        b.overflow = null;
         b.saved = 0;
         b.skipped = 0;
         b.lastDb = -1;
@@ -186,21 +255,17 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
             return;
         }
         int need = RdbRecordEncoder.MAX_SELECTDB_SIZE + RdbRecordEncoder.maxStringRecordSize(keyLen, valueLen);
-        if (b.len + need > b.cap) {
-            // leaves the slab: the block gets an array of its own (never expected, see the class comment)
-            byte[] grown = new byte[Math.max(b.len + need, b.cap * 2)];
-            System.arraycopy(b.buf, b.off, grown, 0, b.len);
-            b.buf = grown;
-            b.off = 0;
-            b.cap = grown.length;
+        if (b.len + need > scratch.length) {
+            // more than a block holds (never expected, see the class comment): endPage moves it out
+            scratch = Arrays.copyOf(scratch, Math.max(b.len + need, scratch.length * 2));
         }
-        int pos = b.off + b.len;
+        int pos = b.len;
         if (db != b.lastDb) {
-            pos = RdbRecordEncoder.selectDb(b.buf, pos, db);
+            pos = RdbRecordEncoder.selectDb(scratch, pos, db);
             b.lastDb = db;
         }
-        pos = encoder.stringRecord(b.buf, pos, key, 0, keyLen, value, 0, valueLen, expireAt);
-        b.len = pos - b.off;
+        pos = encoder.stringRecord(scratch, pos, key, 0, keyLen, value, 0, valueLen, expireAt);
+        b.len = pos;
         b.saved++;
     }
 
@@ -208,6 +273,11 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     public void endPage() {
         Block b = current;
         current = null;
+        if (b.len <= b.cap) {
+            MEM.writeBytes(b.address, scratch, 0, b.len); // within the block: len <= cap
+        } else {
+            b.overflow = Arrays.copyOf(scratch, b.len);
+        }
         long waiting = waitingBytes.addAndGet(b.len);
         if (waiting > peakWaitingBytes) {
             peakWaitingBytes = waiting;
@@ -232,6 +302,16 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     /** The next block to splice, or null. Snapshot thread. */
     Block poll() {
         return filled.poll();
+    }
+
+    /** Writes the block's records to {@code w}. Snapshot thread, between {@link #poll} and {@link #recycle}. */
+    void splice(Block b, RdbWriter w) throws IOException {
+        if (b.overflow != null) {
+            w.writeRaw(b.overflow, 0, b.len);
+            return;
+        }
+        MEM.readBytes(b.address, spliceBuffer, 0, b.len); // len <= cap = spliceBuffer.length
+        w.writeRaw(spliceBuffer, 0, b.len);
     }
 
     /** Gives a spliced block back for reuse. Snapshot thread. */

@@ -38,6 +38,9 @@ class ConcurrentDumpTest {
         long[] now = {1_800_000_000_000L};
         Keyspace ks = new Keyspace(16, () -> now[0], ArenaConfig.of(4096, 64, true));
         FrozenKeyspace view = null;
+        WriterBlocks blocks = null;
+        Thread snapshot = null;
+        long slabsBefore = WriterBlocks.SlabPool.outstandingBytes();
         try {
             Map<String, String> atFreeze = new TreeMap<>();
             int keys = 40_000;
@@ -57,14 +60,15 @@ class ConcurrentDumpTest {
             }
             FrozenKeyspace frozen = ks.freeze();
             view = frozen;
-            WriterBlocks blocks = new WriterBlocks(view.pageSize(), view.frozenAtMillis());
+            blocks = new WriterBlocks(view.pageSize(), view.frozenAtMillis());
+            WriterBlocks writerSide = blocks;
             DumpFile.Settings settings = new DumpFile.Settings(dir, "dump.rdb", "temp-test.rdb", true, true, "7.0.15",
                     1234, 5, 0); // no yields: they can stretch phase 1 until the writer has copied every page
             AtomicLong progress = new AtomicLong();
             AtomicReference<Object> outcome = new AtomicReference<>();
-            Thread snapshot = new Thread(() -> {
+            snapshot = new Thread(() -> {
                 try {
-                    outcome.set(DumpFile.write(frozen, settings, progress, new Cancellation(), blocks));
+                    outcome.set(DumpFile.write(frozen, settings, progress, new Cancellation(), writerSide));
                 } catch (Throwable t) {
                     outcome.set(t);
                 }
@@ -120,6 +124,12 @@ class ConcurrentDumpTest {
             ks.flushAll();
             assertThat(ks.arena().freeFrames()).isEqualTo(ks.arena().totalFrames());
         } finally {
+            if (snapshot != null) {
+                snapshot.join(10_000);
+            }
+            if (blocks != null && !snapshot.isAlive()) {
+                blocks.returnSlabs(); // native: only once the snapshot thread can no longer read them
+            }
             if (view != null) {
                 view.close(); // idempotent; an open view would keep the arena from closing
             }
@@ -127,6 +137,7 @@ class ConcurrentDumpTest {
         }
         assertThat(Arena.globalNativeBytesReserved()).isZero();
         assertThat(Arena.globalMetadataBytes()).isZero();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).as("writer slabs freed").isEqualTo(slabsBefore);
     }
 
     @Test

@@ -39,6 +39,7 @@ class SavePathPrimerTest {
         long metadataBefore = Arena.globalMetadataBytes();
         long longsBefore = NativeLongs.outstandingBytes();
         long intsBefore = NativeInts.outstandingBytes();
+        long slabsBefore = WriterBlocks.SlabPool.outstandingBytes();
         ServerConfig config = ConfigLoader.load(new String[]{"--dir", serverDir.toString(), "--save", "3600 1"});
         ServerStats stats = new ServerStats();
         try (Keyspace keyspace = new Keyspace(16, System::currentTimeMillis)) {
@@ -78,6 +79,8 @@ class SavePathPrimerTest {
             // the writer-block slabs the scratch saves used wait in the server's pool
             assertThat(r.pooledSlabs()).isEqualTo(server.pooledSlabs()).isLessThanOrEqualTo(
                     WriterBlocks.MAX_BYTES / WriterBlocks.SLAB_BYTES);
+            assertThat(WriterBlocks.SlabPool.outstandingBytes() - slabsBefore).as("native: the pooled slabs only")
+                    .isEqualTo((long) server.pooledSlabs() * WriterBlocks.SLAB_BYTES);
 
             // a real save afterwards works as usual
             assertThat(server.bgsave()).isEqualTo(SnapshotCoordinator.BgsaveReply.STARTED);
@@ -88,6 +91,8 @@ class SavePathPrimerTest {
             }
             assertThat(server.figures().lastBgsaveOk()).isTrue();
             assertThat(serverDir.resolve("dump.rdb")).exists();
+            server.close();
+            assertThat(server.pooledSlabs()).isZero();
         }
         // the scratch directory is gone, and so is every native allocation of the scratch keyspace
         try (Stream<Path> left = Files.list(scratchParent)) {
@@ -97,6 +102,7 @@ class SavePathPrimerTest {
         assertThat(Arena.globalMetadataBytes()).isEqualTo(metadataBefore);
         assertThat(NativeLongs.outstandingBytes()).isEqualTo(longsBefore);
         assertThat(NativeInts.outstandingBytes()).isEqualTo(intsBefore);
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(slabsBefore);
     }
 
     @Test

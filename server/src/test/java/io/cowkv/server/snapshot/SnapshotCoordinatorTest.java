@@ -41,13 +41,18 @@ class SnapshotCoordinatorTest {
     private SnapshotCoordinator snapshots;
     private Supplier<FrozenKeyspace> freezer;
 
+    private long slabsBefore;
+
     @org.junit.jupiter.api.AfterEach
     void closeKeyspace() {
+        snapshots.close();
         keyspace.close();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).as("writer slabs freed").isEqualTo(slabsBefore);
     }
 
     @BeforeEach
     void setUp() throws Exception {
+        slabsBefore = WriterBlocks.SlabPool.outstandingBytes();
         keyspace = new Keyspace(16, clock::get);
         config = ConfigLoader.load(new String[]{"--dir", dir.toString(), "--save", "3600 1 300 100"});
         freezer = () -> keyspace.freeze();
@@ -265,6 +270,7 @@ class SnapshotCoordinatorTest {
         config.set("rdb-key-save-delay", "0", false);
         set(0, "b", "2", 0);
         assertThat(threaded.prepareShutdown(null)).isTrue();
+        threaded.close();
         assertThat(Dumps.read(dump())).containsOnlyKeys("0:a", "0:b");
         assertThat(tempFiles()).isEmpty();
     }

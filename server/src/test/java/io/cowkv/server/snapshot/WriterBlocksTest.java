@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The keyspace thread's blocks: valid RDB with its own SELECTDBs, the skip rule, bounded and recycled. */
 class WriterBlocksTest {
     private static final long FROZEN_AT = 1_800_000_000_000L;
+    private final long outstandingBefore = WriterBlocks.SlabPool.outstandingBytes();
 
     private static void record(WriterBlocks w, int db, String k, String v, long exp) {
         byte[] kb = k.getBytes(StandardCharsets.UTF_8);
@@ -45,7 +46,7 @@ class WriterBlocksTest {
         rw.writeHeader();
         rw.selectDb(5);
         rw.writeStringKey("before".getBytes(), "1".getBytes(), RdbWriter.NO_EXPIRY);
-        rw.writeRaw(b.buf, b.off, b.len);
+        w.splice(b, rw);
         rw.selectDb(5);
         rw.writeStringKey("after".getBytes(), "2".getBytes(), RdbWriter.NO_EXPIRY);
         rw.finish();
@@ -54,9 +55,11 @@ class WriterBlocksTest {
                 Map.entry("0:c", "|-1"), Map.entry("5:after", "2|-1"));
         w.recycle(b);
         assertThat(w.waitingBlocks()).isZero();
+        w.returnSlabs();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).as("a pool that keeps none frees them").isEqualTo(outstandingBefore);
     }
 
-    /** The next save reuses the slabs of the last one (no new humongous array), up to 16 MiB. */
+    /** The next save reuses the slabs of the last one (no new allocation), up to 16 MiB; close frees them. */
     @Test
     void slabsGoBackToThePoolAndTheNextSaveReusesThem() {
         WriterBlocks.SlabPool pool = new WriterBlocks.SlabPool();
@@ -65,9 +68,12 @@ class WriterBlocksTest {
         first.beginPage(1);
         record(first, 0, "k", "v", Entry.NO_EXPIRE);
         first.endPage();
-        byte[] slab = first.poll().buf;
+        long slab = first.poll().address;
+        assertThat(first.slabsTaken()).isEqualTo(1);
         assertThat(pool.size()).isZero();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes() - outstandingBefore).isEqualTo(WriterBlocks.SLAB_BYTES);
         first.returnSlabs();
+        first.returnSlabs(); // idempotent
         assertThat(pool.size()).isEqualTo(1);
 
         WriterBlocks second = new WriterBlocks(4096, FROZEN_AT, pool);
@@ -75,13 +81,30 @@ class WriterBlocksTest {
         second.beginPage(2);
         record(second, 0, "k2", "v2", Entry.NO_EXPIRE);
         second.endPage();
-        assertThat(second.poll().buf).isSameAs(slab);
+        assertThat(second.poll().address).as("the first block of the same slab").isEqualTo(slab);
         assertThat(pool.size()).isZero();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes() - outstandingBefore).isEqualTo(WriterBlocks.SLAB_BYTES);
+        second.returnSlabs();
 
-        for (int i = 0; i < 10; i++) {
-            pool.giveBack(new byte[WriterBlocks.SLAB_BYTES]);
+        int max = WriterBlocks.MAX_BYTES / WriterBlocks.SLAB_BYTES;
+        long[] taken = new long[max + 10];
+        for (int i = 0; i < taken.length; i++) {
+            taken[i] = pool.take();
         }
-        assertThat(pool.size()).isEqualTo(WriterBlocks.MAX_BYTES / WriterBlocks.SLAB_BYTES);
+        for (long t : taken) {
+            pool.giveBack(t);
+        }
+        assertThat(pool.size()).isEqualTo(max);
+        assertThat(WriterBlocks.SlabPool.outstandingBytes() - outstandingBefore)
+                .as("slabs beyond the limit are freed").isEqualTo((long) max * WriterBlocks.SLAB_BYTES);
+        pool.close();
+        assertThat(pool.size()).isZero();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(outstandingBefore);
+        long late = new WriterBlocks.SlabPool().take();
+        pool.giveBack(late); // after close: freed, not kept
+        assertThat(pool.size()).isZero();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(outstandingBefore);
+        pool.close(); // idempotent
     }
 
     @Test
@@ -107,13 +130,16 @@ class WriterBlocksTest {
             w.recycle(x);
         }
         assertThat(w.freeBlocks()).isEqualTo(w.allocatedBlocks());
+        w.returnSlabs();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(outstandingBefore);
     }
 
     @Test
     void blocksShareSlabsWithoutOverlapAndAnOversizedOneMovesOut() throws Exception {
         WriterBlocks w = new WriterBlocks(4096, FROZEN_AT);
         List<WriterBlocks.Block> blocks = new ArrayList<>();
-        int n = WriterBlocks.SLAB_BYTES / (4096 + 64) + 3; // crosses into a second slab
+        int blockSize = 4096 + 64;
+        int n = WriterBlocks.SLAB_BYTES / blockSize + 3; // crosses into a second slab
         for (int i = 0; i < n; i++) {
             assertThat(w.canTakePage()).isTrue();
             w.beginPage(i);
@@ -125,16 +151,26 @@ class WriterBlocksTest {
             w.endPage();
             blocks.add(w.poll());
         }
-        assertThat(blocks.get(0).buf).as("carved from one slab").isSameAs(blocks.get(2).buf);
-        assertThat(blocks.get(1).buf).as("the oversized block has its own array").isNotSameAs(blocks.get(0).buf);
-        assertThat(blocks.get(n - 1).buf).as("a second slab").isNotSameAs(blocks.get(0).buf);
+        long slab = blocks.get(0).address;
+        for (int i = 1; i < n - 3; i++) {
+            assertThat(blocks.get(i).address).as("carved from one slab, side by side").isEqualTo(slab + (long) i * blockSize);
+        }
+        assertThat(blocks.get(1).overflow).as("the oversized page moved to an array of its own").hasSize(blocks.get(1).len);
+        assertThat(blocks.get(1).len).isGreaterThan(blocks.get(1).cap);
+        assertThat(blocks.get(0).overflow).isNull();
+        long second = blocks.get(n - 3).address;
+        assertThat(second < slab || second >= slab + WriterBlocks.SLAB_BYTES).as("a second slab, not the rest of the first").isTrue();
+        assertThat(blocks.get(n - 1).address).isEqualTo(second + 2L * blockSize);
+        assertThat(w.slabsTaken()).isEqualTo(2);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RdbWriter rw = new RdbWriter(out);
         rw.writeHeader();
         for (WriterBlocks.Block b : blocks) {
-            rw.writeRaw(b.buf, b.off, b.len);
+            w.splice(b, rw);
         }
         rw.finish();
+        w.returnSlabs();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(outstandingBefore);
         List<Map.Entry<String, String>> records = Dumps.records(out.toByteArray());
         assertThat(records).hasSize(n + 2);
         for (int i = 0; i < n; i++) {
