@@ -132,6 +132,15 @@ public final class CowKvServer {
         if (config.primeSavePath()) {
             primeSavePath();
         }
+        if (config.jitSchedIdle()) {
+            // after the start-up exercise, whose compilations have the machine to themselves
+            JitThreadPolicy.Result jit = JitThreadPolicy.applyToThisProcess();
+            if (jit.failures().isEmpty()) {
+                ServerLog.notice(jit.toString());
+            } else {
+                ServerLog.warning(jit + " (jit-sched-idle; the server runs without it)");
+            }
+        }
         if (metrics != null) {
             // Before the RESP port opens, so a client that can connect can also scrape.
             net.loop().next().submit(metrics::sample).await(5, TimeUnit.SECONDS);

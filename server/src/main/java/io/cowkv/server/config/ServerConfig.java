@@ -80,6 +80,8 @@ public final class ServerConfig {
     private final EnumParam ioTransport = add(new EnumParam("io-transport", false, "auto", "auto", "io_uring", "epoll", "nio"));
     /** CowKV's own: run the start-up exercise of the save path (snapshot.SavePathPrimer). */
     private final BoolParam primeSavePath = add(new BoolParam("prime-save-path", false, true));
+    /** CowKV's own: put the JIT compiler threads under SCHED_IDLE at start-up (bootstrap.JitThreadPolicy). */
+    private final BoolParam jitSchedIdle = add(new BoolParam("jit-sched-idle", false, true));
     /** CowKV's own: microseconds of work after which the snapshot thread yields its core (0 = never). */
     private final IntParam bgsaveYieldUs = add(new IntParam("bgsave-yield-us", true, 250, 0, 1_000_000));
     private final IntParam metricsPort = add(new IntParam("metrics-port", false, 0, 0, 65535));
@@ -262,6 +264,10 @@ public final class ServerConfig {
 
     public boolean primeSavePath() {
         return primeSavePath.value;
+    }
+
+    public boolean jitSchedIdle() {
+        return jitSchedIdle.value;
     }
 
     /** Microseconds of work between the snapshot thread's yields of its core; 0 = it never yields. */

@@ -78,4 +78,13 @@ class ConfigLoaderTest {
                 .hasMessageContaining("argument must be between 0 and 1000000 inclusive");
         assertThat(ConfigLoader.load(new String[]{"--bgsave-yield-us", "1000"}).bgsaveYieldUs()).isEqualTo(1000);
     }
+
+    @Test
+    void jitSchedIdleIsOnByDefaultAndSetAtStartUpOnly() throws Exception {
+        ServerConfig c = new ServerConfig();
+        assertThat(c.jitSchedIdle()).isTrue();
+        assertThat(c.get("jit-sched-idle")).isEqualTo("yes");
+        assertThatThrownBy(() -> c.set("jit-sched-idle", "no", false)).hasMessage("can't set immutable config");
+        assertThat(ConfigLoader.load(new String[]{"--jit-sched-idle", "no"}).jitSchedIdle()).isFalse();
+    }
 }
