@@ -125,6 +125,11 @@ final class JitThreadPolicy {
             if (!registered) {
                 synchronized (LibC.class) {
                     if (!registered) {
+                        // JNA extracts its stub under ~/.cache by default: the data volume in the
+                        // Docker image (HOME=/data). Keep it with the JVM's other temporary files.
+                        if (System.getProperty("jna.tmpdir") == null) {
+                            System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+                        }
                         Native.register(LibC.class, "c");
                         registered = true;
                     }
