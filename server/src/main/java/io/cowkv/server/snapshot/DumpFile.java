@@ -35,16 +35,33 @@ final class DumpFile {
 
     /** What to write, fixed on the keyspace thread when the save starts. */
     record Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
-                    String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros) {
+                    String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros, long syncEveryBytes) {
+        /** With Redis's default {@code rdb-save-incremental-fsync yes}: a data sync every {@link #AUTOSYNC_BYTES}. */
+        Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
+                 String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros) {
+            this(dir, dbfilename, tempName, compression, checksum, redisVersion, usedMemory, keyDelayMicros,
+                    yieldMicros, AUTOSYNC_BYTES);
+        }
+
         /** The same with {@code yieldMicros} 0: for a save that everything else waits for (SAVE, SHUTDOWN). */
         Settings withoutYields() {
             return new Settings(dir, dbfilename, tempName, compression, checksum, redisVersion, usedMemory,
-                    keyDelayMicros, 0);
+                    keyDelayMicros, 0, syncEveryBytes);
         }
     }
 
-    /** Keys written, keys skipped (expired at the freeze), bytes of the file, yields of the thread's core. */
-    record Result(long keysSaved, long keysSkipped, long bytes, long coreYields) {
+    /**
+     * Redis's REDIS_AUTOSYNC_BYTES (7.0): with {@code rdb-save-incremental-fsync yes} the file is
+     * synced every 4 MiB written, so the page cache never holds a whole dump's dirty pages that the
+     * final fsync (and the kernel's flusher threads) would write in one burst.
+     */
+    static final long AUTOSYNC_BYTES = 4L << 20;
+
+    /**
+     * Keys written, keys skipped (expired at the freeze), bytes of the file, yields of the thread's
+     * core, incremental syncs of the file before the final one.
+     */
+    record Result(long keysSaved, long keysSkipped, long bytes, long coreYields, long syncs) {
     }
 
     /** The save was cancelled (FLUSHALL, SHUTDOWN); nothing was renamed. */
@@ -122,7 +139,13 @@ final class DumpFile {
 
     private static Result encode(FrozenKeyspace view, Settings s, FileChannel ch, AtomicLong progress,
                                  Cancellation cancel, WriterBlocks blocks) throws IOException {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        OutputStream file = Channels.newOutputStream(ch);
+        IncrementalSync syncing = null;
+        if (s.syncEveryBytes() > 0) {
+            syncing = new IncrementalSync(file, () -> ch.force(false), s.syncEveryBytes());
+            file = syncing;
+        }
+        OutputStream out = new BufferedOutputStream(file, 1 << 16);
         RdbWriter w = new RdbWriter(out, RdbWriter.Options.defaults().withCompression(s.compression()));
         w.writeHeader();
         w.writeStandardAux(s.redisVersion(), view.frozenAtMillis() / 1000, s.usedMemory());
@@ -140,7 +163,8 @@ final class DumpFile {
         }
         w.finish();
         out.flush();
-        return new Result(stream.saved(), stream.skipped(), w.bytesWritten(), yield.yields());
+        return new Result(stream.saved(), stream.skipped(), w.bytesWritten(), yield.yields(),
+                syncing == null ? 0 : syncing.syncs());
     }
 
     /** The OS's reason for a file error ("Is a directory"), as Redis's strerror. */
@@ -155,5 +179,57 @@ final class DumpFile {
             return "Permission denied";
         }
         return String.valueOf(e.getMessage());
+    }
+
+    /**
+     * Passes writes through and runs {@code sync} each time another {@code every} bytes have been
+     * written since the last one (Redis's rio autosync; {@code FileChannel.force(false)} is
+     * fdatasync). Not thread-safe: the saving thread only.
+     */
+    static final class IncrementalSync extends java.io.FilterOutputStream {
+        /** A data sync of the file. */
+        interface Sync {
+            void run() throws IOException;
+        }
+
+        private final Sync sync;
+        private final long every;
+        private long sinceSync;
+        private long syncs;
+
+        IncrementalSync(OutputStream out, Sync sync, long every) {
+            super(out);
+            if (every <= 0) {
+                throw new IllegalArgumentException("every must be positive: " + every);
+            }
+            this.sync = sync;
+            this.every = every;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            wrote(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            wrote(len);
+        }
+
+        private void wrote(int n) throws IOException {
+            sinceSync += n;
+            if (sinceSync >= every) {
+                sync.run();
+                syncs++;
+                sinceSync = 0;
+            }
+        }
+
+        /** Syncs run so far. */
+        long syncs() {
+            return syncs;
+        }
     }
 }

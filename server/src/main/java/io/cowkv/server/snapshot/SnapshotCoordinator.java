@@ -424,7 +424,7 @@ public final class SnapshotCoordinator {
     private DumpFile.Settings settings(String tempName) {
         return new DumpFile.Settings(config.dir(), config.dbfilename(), tempName, config.rdbcompression(),
                 config.rdbchecksum(), redisVersion, usedMemory.getAsLong(), config.rdbKeySaveDelay(),
-                config.bgsaveYieldUs());
+                config.bgsaveYieldUs(), config.rdbSaveIncrementalFsync() ? DumpFile.AUTOSYNC_BYTES : 0);
     }
 
     private FrozenKeyspace freezeForSave() {

@@ -87,4 +87,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> c.set("jit-sched-idle", "no", false)).hasMessage("can't set immutable config");
         assertThat(ConfigLoader.load(new String[]{"--jit-sched-idle", "no"}).jitSchedIdle()).isFalse();
     }
+
+    @Test
+    void rdbSaveIncrementalFsyncIsRedisDefaultAndSetAtRuntime() throws Exception {
+        ServerConfig c = new ServerConfig();
+        assertThat(c.rdbSaveIncrementalFsync()).isTrue();
+        assertThat(c.get("rdb-save-incremental-fsync")).isEqualTo("yes");
+        c.set("rdb-save-incremental-fsync", "no", false);
+        assertThat(c.rdbSaveIncrementalFsync()).isFalse();
+        assertThatThrownBy(() -> c.set("rdb-save-incremental-fsync", "maybe", false))
+                .hasMessage("argument must be 'yes' or 'no'");
+    }
 }
