@@ -61,7 +61,9 @@ class EventLoopAllocationTest {
     private long heapBytesPerCommand(Path dir, String transport) throws Exception {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // as Main runs the server
         server = new CowKvServer(ConfigLoader.load(new String[]{"--port", "0", "--bind", "127.0.0.1",
-                "--save", "", "--loglevel", "warning", "--dir", dir.toString(), "--io-transport", transport}));
+                "--save", "", "--loglevel", "warning", "--dir", dir.toString(), "--io-transport", transport,
+                // the server runs inside the test JVM: leave its compiler threads as they are
+                "--jit-sched-idle", "no"}));
         server.start();
         long loop = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("cowkv-main")).findFirst().orElseThrow().getId();
