@@ -23,10 +23,11 @@ cowkv_start() {
   COWKV_JAR="$jar" JAVA_OPTS="${COWKV_JAVA_OPTS:-}" exec "$cowkv_root/cowkv" "$@"
 }
 
-# Starts both servers and waits until they answer; sets cpid and rpid.
+# Starts both servers and waits until they answer; sets cpid and rpid. COWKV_ARGS adds CowKV flags.
 bench_start() {
+  # shellcheck disable=SC2086
   cowkv_start "$work/cowkv-server.jar" --port "$cport" --bind 127.0.0.1 --save "" \
-    --dir "$work/c" > "$work/cowkv.log" 2>&1 &
+    --dir "$work/c" ${COWKV_ARGS:-} > "$work/cowkv.log" 2>&1 &
   cpid=$!
   redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --dir "$work/r" \
     --daemonize yes --logfile "$work/redis.log"
