@@ -613,6 +613,9 @@ public final class Arena implements AutoCloseable {
         throw new IllegalStateException("no released chunk to remap");
     }
 
+    /** Scratch of {@link #releaseFreeChunks}: free frames per chunk (owner thread; reused, not reallocated per call). */
+    private int[] releaseFreeIn = new int[0];
+
     /** Free frames kept by {@link #releaseFreeChunks}: at least two chunks, or the frames in use divided by this. */
     static final int RESERVE_DIVISOR = 64;
 
@@ -628,25 +631,40 @@ public final class Arena implements AutoCloseable {
      * Returns the chunks released.
      */
     public int releaseFreeChunks(int maxChunks) {
+        return releaseFreeChunks(maxChunks, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #releaseFreeChunks(int)}, but starts no further chunk once {@code budgetNanos} have
+     * passed since the call began (at least one chunk is released when one is due). The keyspace
+     * cron gives it a budget: right after a save, two chunks per tick took 1-3 ms of the event loop
+     * (page copies into frames touched for the first time; docs/benchmarks-cow.md, session 16).
+     */
+    public int releaseFreeChunks(int maxChunks, long budgetNanos) {
         if (open != null || closed) {
             return 0;
         }
         int fpc = framesPerChunk;
+        if (framePoolSize - (long) fpc < Math.max(2L * fpc, framesInUse() / RESERVE_DIVISOR)) {
+            return 0; // cheap exit on the common path: nothing to give back
+        }
+        long start = System.nanoTime();
+        // free frames per chunk: counted once, then kept up to date by evacuate
+        if (releaseFreeIn.length < chunkCount) {
+            releaseFreeIn = new int[chunkCount];
+        } else {
+            Arrays.fill(releaseFreeIn, 0, chunkCount, 0);
+        }
+        int[] freeIn = releaseFreeIn;
+        for (int i = 0; i < framePoolSize; i++) {
+            freeIn[framePool.get(i) / fpc]++;
+        }
         int released = 0;
-        int[] freeIn = null;
         while (released < maxChunks) {
-            long inUse = framesInUse();
-            long reserve = Math.max(2L * fpc, inUse / RESERVE_DIVISOR);
+            // moves do not change the frames in use, so neither does the reserve
+            long reserve = Math.max(2L * fpc, framesInUse() / RESERVE_DIVISOR);
             if (framePoolSize - (long) fpc < reserve) {
-                break; // cheap exit on the common path: nothing to give back
-            }
-            if (freeIn == null || freeIn.length < chunkCount) {
-                freeIn = new int[chunkCount];
-            } else {
-                Arrays.fill(freeIn, 0);
-            }
-            for (int i = 0; i < framePoolSize; i++) {
-                freeIn[framePool.get(i) / fpc]++;
+                break;
             }
             int v = -1;
             for (int c = 0; c < chunkCount; c++) {
@@ -661,14 +679,20 @@ public final class Arena implements AutoCloseable {
             if ((long) framePoolSize - freeIn[v] - liveInV < reserve) {
                 break;
             }
-            evacuate(v, liveInV);
+            evacuate(v, liveInV, freeIn);
             released++;
+            if (System.nanoTime() - start >= budgetNanos) {
+                break;
+            }
         }
         return released;
     }
 
-    /** Moves every live page of chunk {@code v} ({@code liveInV} of them) to frames of other chunks and frees it. */
-    private void evacuate(int v, int liveInV) {
+    /**
+     * Moves every live page of chunk {@code v} ({@code liveInV} of them) to frames of other chunks
+     * and frees it; {@code freeIn} (free frames per chunk) loses the frames taken for the moves.
+     */
+    private void evacuate(int v, int liveInV, int[] freeIn) {
         int lo = v * framesPerChunk;
         int hi = lo + framesPerChunk;
         int mapped = 0;
@@ -688,12 +712,14 @@ public final class Arena implements AutoCloseable {
             }
         }
         framePoolSize = n;
+        freeIn[v] = 0;
         for (int f = lo; f < hi; f++) {
             int page = framePage.get(f);
             if (page < 0) {
                 continue;
             }
             int nf = framePool.get(--framePoolSize);
+            freeIn[nf / framesPerChunk]--;
             PageReader.MEM.copyMemory(live.frameAddress(f), live.frameAddress(nf), (long) pageSize);
             writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = nf;
             frameEpoch.set(nf, epoch);
