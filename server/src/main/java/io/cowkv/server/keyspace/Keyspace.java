@@ -132,16 +132,14 @@ public final class Keyspace implements AutoCloseable {
         }
     }
 
-    /**
-     * At most this many arena chunks (1 MiB each by default) are given back per cron call: up to
-     * 512 page copies, about a quarter of a millisecond on the keyspace thread.
-     */
+    /** At most this many arena chunks (1 MiB each by default) are given back per cron call. */
     static final int RELEASE_CHUNKS_PER_CRON = 2;
 
     /**
-     * Time after which a cron call starts no further chunk release. One chunk took 0.5-1.5 ms right
-     * after a save (its live pages copied into frames touched for the first time), so the second
-     * of a tick waits for the next tick when the first was slow.
+     * Time a cron call may spend moving pages out of chunks to give them back; a chunk not emptied
+     * by then is continued at the next tick. Two whole chunks per tick had taken 1-3 ms right after
+     * a save (page copies into frames touched for the first time; docs/benchmarks-cow.md, session
+     * 16); at 10 ticks a second this still gives back tens of MB per second.
      */
     static final long RELEASE_BUDGET_NANOS = 300_000;
 

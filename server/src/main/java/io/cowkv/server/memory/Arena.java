@@ -615,6 +615,12 @@ public final class Arena implements AutoCloseable {
 
     /** Scratch of {@link #releaseFreeChunks}: free frames per chunk (owner thread; reused, not reallocated per call). */
     private int[] releaseFreeIn = new int[0];
+    /** The chunk {@link #releaseFreeChunks} is emptying, -1 when none; its free frames are not in the pool meanwhile. */
+    private int evacuating = -1;
+    /** The next frame of {@link #evacuating} to move out. */
+    private int evacNext;
+    /** Free frames of {@link #evacuating}: kept out of the pool, still counted by {@link #freeFrames()}. */
+    private int evacFree;
 
     /** Free frames kept by {@link #releaseFreeChunks}: at least two chunks, or the frames in use divided by this. */
     static final int RESERVE_DIVISOR = 64;
@@ -635,51 +641,71 @@ public final class Arena implements AutoCloseable {
     }
 
     /**
-     * As {@link #releaseFreeChunks(int)}, but starts no further chunk once {@code budgetNanos} have
-     * passed since the call began (at least one chunk is released when one is due). The keyspace
-     * cron gives it a budget: right after a save, two chunks per tick took 1-3 ms of the event loop
-     * (page copies into frames touched for the first time; docs/benchmarks-cow.md, session 16).
+     * As {@link #releaseFreeChunks(int)}, in steps that stop once {@code budgetNanos} have passed
+     * since the call began (checked every 16 frames): a chunk whose pages are not all moved yet is
+     * continued by the next call. Between calls the chunk being emptied keeps its free frames out
+     * of the pool (so nothing is allocated in it; {@link #freeFrames()} still counts them), a page
+     * of it that is freed meanwhile leaves its frame there too, and {@link #freeze} puts its free
+     * frames back in the pool and abandons it (the pages already moved stay moved). The keyspace
+     * cron gives each call 300 µs: right after a save, two whole chunks per tick had taken 1-3 ms
+     * of the event loop (docs/benchmarks-cow.md, session 16). Returns the chunks freed.
      */
     public int releaseFreeChunks(int maxChunks, long budgetNanos) {
         if (open != null || closed) {
             return 0;
         }
         int fpc = framesPerChunk;
-        if (framePoolSize - (long) fpc < Math.max(2L * fpc, framesInUse() / RESERVE_DIVISOR)) {
-            return 0; // cheap exit on the common path: nothing to give back
-        }
         long start = System.nanoTime();
-        // free frames per chunk: counted once, then kept up to date by evacuate
-        if (releaseFreeIn.length < chunkCount) {
-            releaseFreeIn = new int[chunkCount];
-        } else {
-            Arrays.fill(releaseFreeIn, 0, chunkCount, 0);
-        }
-        int[] freeIn = releaseFreeIn;
-        for (int i = 0; i < framePoolSize; i++) {
-            freeIn[framePool.get(i) / fpc]++;
-        }
         int released = 0;
+        int[] freeIn = null;
+        int steps = 0;
         while (released < maxChunks) {
-            // moves do not change the frames in use, so neither does the reserve
-            long reserve = Math.max(2L * fpc, framesInUse() / RESERVE_DIVISOR);
-            if (framePoolSize - (long) fpc < reserve) {
-                break;
+            if (evacuating < 0) {
+                // moves do not change the frames in use, so neither does the reserve
+                long reserve = Math.max(2L * fpc, framesInUse() / RESERVE_DIVISOR);
+                if (framePoolSize - (long) fpc < reserve) {
+                    break; // the common path: nothing to give back
+                }
+                if (freeIn == null) {
+                    freeIn = countFreeFramesPerChunk(); // once per call, then kept up to date below
+                }
+                int v = -1;
+                for (int c = 0; c < chunkCount; c++) {
+                    if (!chunkReleased[c] && (v < 0 || freeIn[c] > freeIn[v])) {
+                        v = c;
+                    }
+                }
+                if (v < 0 || (long) framePoolSize - fpc < reserve) {
+                    break;
+                }
+                beginEvacuation(v, fpc - freeIn[v]);
+                freeIn[v] = 0;
             }
-            int v = -1;
-            for (int c = 0; c < chunkCount; c++) {
-                if (!chunkReleased[c] && (v < 0 || freeIn[c] > freeIn[v])) {
-                    v = c;
+            int hi = (evacuating + 1) * fpc;
+            while (evacNext < hi) {
+                int f = evacNext;
+                int page = framePage.get(f);
+                if (page >= 0) {
+                    if (framePoolSize == 0) {
+                        return released; // no free frame to move it to now: the next call goes on
+                    }
+                    int nf = framePool.get(--framePoolSize);
+                    if (freeIn != null) {
+                        freeIn[nf / fpc]--;
+                    }
+                    PageReader.MEM.copyMemory(live.frameAddress(f), live.frameAddress(nf), (long) pageSize);
+                    writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = nf;
+                    frameEpoch.set(nf, epoch);
+                    framePage.set(nf, page);
+                    framePage.set(f, -1);
+                    evacFree++;
+                }
+                evacNext++;
+                if ((++steps & 15) == 0 && System.nanoTime() - start >= budgetNanos) {
+                    return released;
                 }
             }
-            if (v < 0) {
-                break;
-            }
-            int liveInV = fpc - freeIn[v];
-            if ((long) framePoolSize - freeIn[v] - liveInV < reserve) {
-                break;
-            }
-            evacuate(v, liveInV, freeIn);
+            finishEvacuation();
             released++;
             if (System.nanoTime() - start >= budgetNanos) {
                 break;
@@ -688,11 +714,24 @@ public final class Arena implements AutoCloseable {
         return released;
     }
 
+    /** Free frames in the pool per chunk slot (a scratch array reused across calls). */
+    private int[] countFreeFramesPerChunk() {
+        if (releaseFreeIn.length < chunkCount) {
+            releaseFreeIn = new int[chunkCount];
+        } else {
+            Arrays.fill(releaseFreeIn, 0, chunkCount, 0);
+        }
+        for (int i = 0; i < framePoolSize; i++) {
+            releaseFreeIn[framePool.get(i) / framesPerChunk]++;
+        }
+        return releaseFreeIn;
+    }
+
     /**
-     * Moves every live page of chunk {@code v} ({@code liveInV} of them) to frames of other chunks
-     * and frees it; {@code freeIn} (free frames per chunk) loses the frames taken for the moves.
+     * Starts emptying chunk {@code v}, which has {@code liveInV} mapped frames: its free frames
+     * leave the pool, so no page is put in it while its live pages move out.
      */
-    private void evacuate(int v, int liveInV, int[] freeIn) {
+    private void beginEvacuation(int v, int liveInV) {
         int lo = v * framesPerChunk;
         int hi = lo + framesPerChunk;
         int mapped = 0;
@@ -711,28 +750,49 @@ public final class Arena implements AutoCloseable {
                 framePool.set(n++, f);
             }
         }
+        evacFree = framePoolSize - n;
         framePoolSize = n;
-        freeIn[v] = 0;
-        for (int f = lo; f < hi; f++) {
-            int page = framePage.get(f);
-            if (page < 0) {
-                continue;
-            }
-            int nf = framePool.get(--framePoolSize);
-            freeIn[nf / framesPerChunk]--;
-            PageReader.MEM.copyMemory(live.frameAddress(f), live.frameAddress(nf), (long) pageSize);
-            writableLeaf(page >>> PageReader.LEAF_SHIFT)[page & PageReader.LEAF_MASK] = nf;
-            frameEpoch.set(nf, epoch);
-            framePage.set(nf, page);
-            framePage.set(f, -1);
+        evacuating = v;
+        evacNext = lo;
+    }
+
+    /** Frees the chunk being emptied, all of whose frames are free now. */
+    private void finishEvacuation() {
+        int v = evacuating;
+        if (evacFree != framesPerChunk) {
+            throw new IllegalStateException("chunk " + v + " emptied with " + evacFree + " of " + framesPerChunk
+                    + " frames free");
         }
         chunkStores[v].releaseLast();
         chunkStores[v] = null;
         chunkBase[v] = 0;
         chunkReleased[v] = true;
         releasedChunks++;
+        evacuating = -1;
+        evacFree = 0;
         GLOBAL_NATIVE_BYTES.addAndGet(-((long) framesPerChunk << pageShift));
         GLOBAL_CHUNKS.decrementAndGet();
+    }
+
+    /** Gives the free frames of a chunk being emptied back to the pool and stops emptying it (freeze). */
+    private void abandonEvacuation() {
+        int v = evacuating;
+        if (v < 0) {
+            return;
+        }
+        int lo = v * framesPerChunk;
+        int returned = 0;
+        for (int f = lo; f < lo + framesPerChunk; f++) {
+            if (framePage.get(f) < 0) {
+                framePool.set(framePoolSize++, f);
+                returned++;
+            }
+        }
+        if (returned != evacFree) {
+            throw new IllegalStateException("chunk " + v + ": " + returned + " free frames, expected " + evacFree);
+        }
+        evacuating = -1;
+        evacFree = 0;
     }
 
     /** The live leaf for directory slot {@code di}, created or un-shared so it may be modified. */
@@ -786,6 +846,8 @@ public final class Arena implements AutoCloseable {
         Snapshot s = open;
         if (s != null && frameEpoch.get(f) != epoch && !s.isReleased(page)) {
             defer(f, page);
+        } else if (evacuating >= 0 && f / framesPerChunk == evacuating) {
+            evacFree++; // in the chunk being emptied: stays out of the pool (no snapshot is open then)
         } else {
             framePool.set(framePoolSize++, f);
         }
@@ -1100,6 +1162,7 @@ public final class Arena implements AutoCloseable {
         if (open != null) {
             throw new IllegalStateException("a snapshot is already open; only one at a time is supported");
         }
+        abandonEvacuation(); // the snapshot may share the rest of its pages: moving them would copy them
         long t0 = System.nanoTime();
         epoch++;
         int used = (topPage + PageReader.LEAF_MASK) >>> PageReader.LEAF_SHIFT;
@@ -1360,12 +1423,18 @@ public final class Arena implements AutoCloseable {
         return (long) (chunkCount - releasedChunks) * framesPerChunk;
     }
 
+    /** The chunk {@link #releaseFreeChunks} is emptying in steps, -1 when none (tests). */
+    int evacuatingChunk() {
+        return evacuating;
+    }
+
+    /** Frames without a page: the pool, plus the free frames of a chunk being emptied. */
     public long freeFrames() {
-        return framePoolSize;
+        return framePoolSize + evacFree;
     }
 
     public long framesInUse() {
-        return totalFrames() - framePoolSize;
+        return totalFrames() - freeFrames();
     }
 
     public long framesHeldForSnapshot() {
@@ -1409,7 +1478,7 @@ public final class Arena implements AutoCloseable {
     }
 
     public ArenaStats stats() {
-        return new ArenaStats(pageSize, usedBytes, peakUsedBytes, framesInUse(), deferredSize, framePoolSize,
+        return new ArenaStats(pageSize, usedBytes, peakUsedBytes, framesInUse(), deferredSize, freeFrames(),
                 totalFrames(), nativeBytesReserved(), copiedBytesCurrent(), copiedBytesPeak, copiedBytesLast,
                 open != null, lastFreezeNanos, freezes, snapshotCountersCurrent(), lastCounters);
     }

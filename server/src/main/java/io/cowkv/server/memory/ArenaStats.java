@@ -9,7 +9,8 @@ package io.cowkv.server.memory;
  * @param framesInUse frames not in the free pool: mapped by the live page table plus those kept
  *     only for an open snapshot ({@code used_memory_rss} counterpart = framesInUse * pageSize)
  * @param framesHeldForSnapshot frames kept only because the open snapshot still needs them
- * @param freeFrames frames in the free pool
+ * @param freeFrames frames without a page (the free pool, and the free frames of a chunk being
+ *     emptied by {@link Arena#releaseFreeChunks})
  * @param totalFrames frames carved from native chunks so far
  * @param nativeBytesReserved native bytes allocated through Chronicle Bytes
  * @param copiedBytesCurrent bytes copied by the write barrier for the open snapshot (0 if none)

@@ -190,7 +190,7 @@ class ArenaModelProperties {
             } else if (k < 69) {
                 reclaim();
             } else if (k < 70) {
-                releaseChunks();
+                releaseChunks(op.a() % 3 == 0);
             } else if (k < 78) {
                 freeze();
             } else if (k < 84) {
@@ -256,11 +256,15 @@ class ArenaModelProperties {
             assertThat(n).isEqualTo(before - held.size());
         }
 
-        /** Gives free chunks back (pages move to other frames); nothing while a view is open; contents unchanged. */
-        void releaseChunks() {
+        /**
+         * Gives free chunks back (pages move to other frames); nothing while a view is open; contents
+         * unchanged. {@code inSteps}: with no time budget, so that a chunk is left half emptied
+         * (16 frames a call) while the other operations, freezes included, go on.
+         */
+        void releaseChunks(boolean inSteps) {
             long nativeBefore = arena.nativeBytesReserved();
             long freeBefore = arena.freeFrames();
-            int n = arena.releaseFreeChunks(3);
+            int n = inSteps ? arena.releaseFreeChunks(3, 0) : arena.releaseFreeChunks(3);
             if (view != null) {
                 assertThat(n).as("no release while a snapshot is open").isZero();
                 return;
@@ -269,7 +273,7 @@ class ArenaModelProperties {
             long chunkBytes = (long) arena.config().framesPerChunk() * pageSize;
             assertThat(arena.nativeBytesReserved()).isEqualTo(nativeBefore - n * chunkBytes);
             assertThat(arena.freeFrames()).isEqualTo(freeBefore - n * (long) arena.config().framesPerChunk());
-            if (n > 0) {
+            if (n > 0 || inSteps) {
                 verifyLive(); // every value reads back the same through the moved pages
             }
         }

@@ -440,6 +440,75 @@ class ArenaTest {
      * frames; releasing moves live pages out of whole chunks and frees them, and every value reads
      * back the same. Frames needed later come from re-mapped chunk slots.
      */
+    /**
+     * A chunk emptied in steps (no time budget: 16 frames a call) while values are freed and
+     * written, then abandoned by a freeze: the accounting holds at every step, its free frames
+     * come back to the pool, and every value reads back.
+     */
+    @Test
+    void aChunkEmptiedInStepsSurvivesFreesWritesAndAFreeze() {
+        try (Arena a = new Arena(ArenaConfig.of(4096, 64, true))) {
+            int values = 2000; // 2 KiB each: 1000 pages over about 16 chunks of 64 frames
+            long[] addr = new long[values];
+            byte[][] data = new byte[values][];
+            Random rnd = new Random(7);
+            for (int i = 0; i < values; i++) {
+                addr[i] = a.allocate(2048);
+                data[i] = new byte[2048];
+                rnd.nextBytes(data[i]);
+                a.write(addr[i], data[i], 0, 2048);
+            }
+            FrozenView view = a.freeze();
+            for (int i = 0; i < values; i += 3) { // two pages of three copied
+                data[i][5] ^= 1;
+                a.write(addr[i], data[i], 0, 8);
+            }
+            view.close();
+            long total = a.totalFrames();
+            assertThat(a.releaseFreeChunks(1, 0)).as("a chunk only begun").isZero();
+            int chunk = a.evacuatingChunk();
+            assertThat(chunk).as("a chunk half emptied").isNotNegative();
+            assertThat(a.freeFrames() + a.framesInUse()).isEqualTo(a.totalFrames()).isEqualTo(total);
+            boolean[] freed = new boolean[values];
+            for (int step = 0; step < 3; step++) {
+                for (int i = step; i < values; i += 7) { // frees and writes between the steps
+                    if (!freed[i]) {
+                        a.free(addr[i], 2048);
+                        freed[i] = true;
+                    }
+                }
+                for (int i = 1; i < values; i += 11) {
+                    if (!freed[i]) {
+                        data[i][9] ^= 2;
+                        a.write(addr[i], data[i], 0, 16);
+                    }
+                }
+                a.releaseFreeChunks(1, 0);
+                assertThat(a.freeFrames() + a.framesInUse()).isEqualTo(a.totalFrames());
+            }
+            long freeBeforeFreeze = a.freeFrames();
+            assertThat(a.evacuatingChunk()).as("still the same chunk, three steps later").isEqualTo(chunk);
+            FrozenView second = a.freeze(); // abandons the chunk being emptied
+            assertThat(a.evacuatingChunk()).isEqualTo(-1);
+            assertThat(a.freeFrames()).as("its free frames back in the pool, none lost").isEqualTo(freeBeforeFreeze);
+            assertThat(a.releaseFreeChunks(4)).as("nothing while a snapshot is open").isZero();
+            second.close();
+            int released = 0;
+            for (int n; (n = a.releaseFreeChunks(4)) > 0; ) {
+                released += n;
+            }
+            assertThat(released).isPositive();
+            assertThat(a.freeFrames() + a.framesInUse()).isEqualTo(a.totalFrames());
+            for (int i = 0; i < values; i++) {
+                if (!freed[i]) {
+                    byte[] back = new byte[2048];
+                    a.read(addr[i], back, 0, 2048);
+                    assertThat(back).as("value %d", i).isEqualTo(data[i]);
+                }
+            }
+        }
+    }
+
     @Test
     void releasingFreeChunksAfterASnapshotGivesMemoryBackAndKeepsValues() {
         int values = 400; // 2 KiB each: two per 4 KiB page, 200 pages over 50 chunks of 4 frames
