@@ -120,17 +120,23 @@ public final class Keyspace implements AutoCloseable {
 
     /**
      * Cron: incremental rehashing and shrinking of the dictionaries; during a snapshot, also
-     * returns to the pool the frames the snapshot no longer needs ({@link Arena#reclaimReleased()});
+     * returns to the pool the frames the snapshot no longer needs ({@link Arena#reclaimReleased(int)});
      * otherwise gives native memory beyond a reserve of free frames back, a few chunks per call
      * ({@link Arena#releaseFreeChunks}: after a save, the frames its copies needed).
      */
     public void cronResize() {
-        arena.reclaimReleased();
+        arena.reclaimReleased(RECLAIM_CHECKS_PER_CRON);
         arena.releaseFreeChunks(RELEASE_CHUNKS_PER_CRON, RELEASE_BUDGET_NANOS);
         for (Database db : dbs) {
             db.cronResize(100);
         }
     }
+
+    /**
+     * Held frames a cron call looks at to give back those the save has released (a few ns each; a
+     * save holds up to tens of thousands, all of which one call used to look at).
+     */
+    static final int RECLAIM_CHECKS_PER_CRON = 8192;
 
     /** At most this many arena chunks (1 MiB each by default) are given back per cron call. */
     static final int RELEASE_CHUNKS_PER_CRON = 2;

@@ -615,6 +615,8 @@ public final class Arena implements AutoCloseable {
 
     /** Scratch of {@link #releaseFreeChunks}: free frames per chunk (owner thread; reused, not reallocated per call). */
     private int[] releaseFreeIn = new int[0];
+    /** Where {@link #reclaimReleased(int)} looks next among the held frames. */
+    private int reclaimNext;
     /** The chunk {@link #releaseFreeChunks} is emptying, -1 when none; its free frames are not in the pool meanwhile. */
     private int evacuating = -1;
     /** The next frame of {@link #evacuating} to move out. */
@@ -866,28 +868,44 @@ public final class Arena implements AutoCloseable {
     /**
      * Returns to the pool every frame kept for the open snapshot whose page the snapshot has
      * released since (see {@link FrozenView#release}), lowering the memory a long save holds.
-     * Owner thread; O(frames held). The keyspace cron calls it. Returns the frames reclaimed.
+     * Owner thread; O(frames held). Returns the frames reclaimed.
      */
     public int reclaimReleased() {
+        return reclaimReleased(Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #reclaimReleased()}, looking at no more than {@code maxChecks} held frames (nor more
+     * than are held), from where the last call stopped (a held frame found released is replaced by
+     * the last one, which is looked at next). The keyspace cron calls this every tick during a save: one pass over
+     * 25,000 held frames took 0.5-1 ms of the event loop (docs/benchmarks-cow.md, session 16).
+     */
+    public int reclaimReleased(int maxChecks) {
         Snapshot s = open;
         if (s == null || s.released == null) {
             return 0;
         }
-        int kept = 0;
-        for (int i = 0; i < deferredSize; i++) {
-            int f = deferred.get(i);
-            int page = deferredPage.get(i);
-            if (s.isReleased(page)) {
-                framePool.set(framePoolSize++, f);
+        int reclaimed = 0;
+        if (maxChecks >= deferredSize) {
+            reclaimNext = 0; // a whole pass: from the start, every held frame is looked at exactly once
+        }
+        int checks = Math.min(maxChecks, deferredSize); // one pass at most
+        for (int k = 0; k < checks && deferredSize > 0; k++) {
+            if (reclaimNext >= deferredSize) {
+                reclaimNext = 0;
+            }
+            int i = reclaimNext;
+            if (s.isReleased(deferredPage.get(i))) {
+                framePool.set(framePoolSize++, deferred.get(i));
+                int last = --deferredSize;
+                deferred.set(i, deferred.get(last));
+                deferredPage.set(i, deferredPage.get(last));
+                reclaimed++;
             } else {
-                deferred.set(kept, f);
-                deferredPage.set(kept, page);
-                kept++;
+                reclaimNext++;
             }
         }
-        int reclaimed = deferredSize - kept;
-        deferredSize = kept;
-        s.held(kept);
+        s.held(deferredSize);
         return reclaimed;
     }
 

@@ -326,6 +326,38 @@ class ArenaTest {
         assertThat(s.freeFrames()).isEqualTo(s.totalFrames());
     }
 
+    /** A bounded reclaim looks at that many held frames a call and, call after call, gets them all. */
+    @Test
+    void heldFramesAreReclaimedAFewAtATime() {
+        int pages = 40;
+        long[] a = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            a[i] = arena.allocate(4096);
+            arena.writeLong(a[i], i);
+        }
+        FrozenView v = arena.freeze();
+        for (int i = 0; i < pages; i++) {
+            arena.writeLong(a[i], -i); // copied: the original frame is held for the view
+        }
+        assertThat(arena.framesHeldForSnapshot()).isEqualTo(pages);
+        for (int i = 0; i < pages; i += 2) {
+            v.release((int) (a[i] >>> 12));
+        }
+        assertThat(arena.reclaimReleased(7)).as("at most 7 looked at, half of them released").isBetween(1, 7);
+        int reclaimed = 0;
+        for (int call = 0; call < 100 && arena.framesHeldForSnapshot() > pages / 2; call++) {
+            reclaimed += arena.reclaimReleased(7);
+            assertThat(arena.freeFrames() + arena.framesInUse()).isEqualTo(arena.totalFrames());
+        }
+        assertThat(arena.framesHeldForSnapshot()).as("the unreleased half stays held").isEqualTo(pages / 2);
+        assertThat(arena.reclaimReleased(7)).isZero();
+        for (int i = 1; i < pages; i += 2) {
+            assertThat(v.readLong(a[i])).as("a held frame still reads the frozen value").isEqualTo(i);
+        }
+        v.close();
+        assertThat(arena.framesHeldForSnapshot()).isZero();
+    }
+
     @Test
     void releasedOrPreservedPagesAreAdoptedAndHeldFramesReclaimed() {
         long[] a = new long[6];
