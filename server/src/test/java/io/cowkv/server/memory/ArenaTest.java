@@ -472,6 +472,19 @@ class ArenaTest {
      * frames; releasing moves live pages out of whole chunks and frees them, and every value reads
      * back the same. Frames needed later come from re-mapped chunk slots.
      */
+    /** Allocates {@code data.length} values of {@code size} random bytes (kept in {@code data}); returns their addresses. */
+    private static long[] randomValues(Arena a, byte[][] data, int size, long seed) {
+        Random rnd = new Random(seed);
+        long[] addr = new long[data.length];
+        for (int i = 0; i < data.length; i++) {
+            addr[i] = a.allocate(size);
+            data[i] = new byte[size];
+            rnd.nextBytes(data[i]);
+            a.write(addr[i], data[i], 0, size);
+        }
+        return addr;
+    }
+
     /**
      * A chunk emptied in steps (no time budget: 16 frames a call) while values are freed and
      * written, then abandoned by a freeze: the accounting holds at every step, its free frames
@@ -481,15 +494,8 @@ class ArenaTest {
     void aChunkEmptiedInStepsSurvivesFreesWritesAndAFreeze() {
         try (Arena a = new Arena(ArenaConfig.of(4096, 64, true))) {
             int values = 2000; // 2 KiB each: 1000 pages over about 16 chunks of 64 frames
-            long[] addr = new long[values];
             byte[][] data = new byte[values][];
-            Random rnd = new Random(7);
-            for (int i = 0; i < values; i++) {
-                addr[i] = a.allocate(2048);
-                data[i] = new byte[2048];
-                rnd.nextBytes(data[i]);
-                a.write(addr[i], data[i], 0, 2048);
-            }
+            long[] addr = randomValues(a, data, 2048, 7);
             FrozenView view = a.freeze();
             for (int i = 0; i < values; i += 3) { // two pages of three copied
                 data[i][5] ^= 1;
@@ -544,15 +550,8 @@ class ArenaTest {
     @Test
     void releasingFreeChunksAfterASnapshotGivesMemoryBackAndKeepsValues() {
         int values = 400; // 2 KiB each: two per 4 KiB page, 200 pages over 50 chunks of 4 frames
-        long[] addr = new long[values];
         byte[][] data = new byte[values][];
-        Random rnd = new Random(1);
-        for (int i = 0; i < values; i++) {
-            addr[i] = arena.allocate(2048);
-            data[i] = new byte[2048];
-            rnd.nextBytes(data[i]);
-            arena.write(addr[i], data[i], 0, 2048);
-        }
+        long[] addr = randomValues(arena, data, 2048, 1);
         FrozenView view = arena.freeze();
         for (int i = 0; i < values; i += 4) { // every other page copied once
             data[i][0] ^= 1;
