@@ -152,6 +152,8 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private Block spare;
     private Block current;
     private int allocated;
+    /** Set by {@link #returnSlabs}: no block may be handed out any more. */
+    private boolean slabsReturned;
 
     // snapshot thread
     private byte[] spliceBuffer;
@@ -187,8 +189,8 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
 
     @Override
     public boolean canTakePage() {
-        if (failure != null) {
-            return false;
+        if (failure != null || slabsReturned) {
+            return false; // after returnSlabs every block points into memory given back
         }
         if (spare == null) {
             spare = free.poll();
@@ -222,6 +224,7 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
      * block (the save has ended); the blocks must not be used afterwards. Idempotent.
      */
     void returnSlabs() {
+        slabsReturned = true;
         for (int i = 0; i < slabCount; i++) {
             pool.giveBack(slabsTaken[i]);
         }

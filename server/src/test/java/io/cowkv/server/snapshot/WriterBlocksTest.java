@@ -75,6 +75,7 @@ class WriterBlocksTest {
         first.returnSlabs();
         first.returnSlabs(); // idempotent
         assertThat(pool.size()).isEqualTo(1);
+        assertThat(first.canTakePage()).as("no block after the slabs went back").isFalse();
 
         WriterBlocks second = new WriterBlocks(4096, FROZEN_AT, pool);
         assertThat(second.canTakePage()).isTrue();
