@@ -116,25 +116,19 @@ final class JitThreadPolicy {
      * stub on first use; {@link #applyToThisProcess} turns a failure there into a reported one.
      */
     static final class LibC {
-        private static volatile boolean registered;
+        static {
+            // JNA extracts its stub under ~/.cache by default: the data volume in the Docker image
+            // (HOME=/data). Keep it with the JVM's other temporary files.
+            if (System.getProperty("jna.tmpdir") == null) {
+                System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+            }
+            Native.register(LibC.class, "c"); // a failure here is a LinkageError for the caller
+        }
 
         private LibC() {
         }
 
         static Scheduler scheduler() {
-            if (!registered) {
-                synchronized (LibC.class) {
-                    if (!registered) {
-                        // JNA extracts its stub under ~/.cache by default: the data volume in the
-                        // Docker image (HOME=/data). Keep it with the JVM's other temporary files.
-                        if (System.getProperty("jna.tmpdir") == null) {
-                            System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
-                        }
-                        Native.register(LibC.class, "c");
-                        registered = true;
-                    }
-                }
-            }
             return tid -> {
                 int[] param = {0}; // struct sched_param { int sched_priority; }: 0 for SCHED_IDLE
                 try {

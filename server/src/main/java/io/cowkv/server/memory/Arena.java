@@ -677,7 +677,7 @@ public final class Arena implements AutoCloseable {
                         v = c;
                     }
                 }
-                if (v < 0 || (long) framePoolSize - fpc < reserve) {
+                if (v < 0) {
                     break;
                 }
                 beginEvacuation(v, fpc - freeIn[v]);

@@ -156,7 +156,7 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
     private boolean slabsReturned;
 
     // snapshot thread
-    private byte[] spliceBuffer;
+    private final byte[] spliceBuffer;
 
     // counters: written by the keyspace thread (single writer), read anywhere
     private volatile long pages;
