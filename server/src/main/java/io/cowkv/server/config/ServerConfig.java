@@ -51,6 +51,8 @@ public final class ServerConfig {
     private final BoolParam rdbDelSyncFiles = add(new BoolParam("rdb-del-sync-files", true, false));
     /** Sync the dump every 4 MiB while it is written (Redis's rio autosync). */
     private final BoolParam rdbSaveIncrementalFsync = add(new BoolParam("rdb-save-incremental-fsync", true, true));
+    /** CowKV's own: keep the replaced dump as previous-<dbfilename> and write the next save into its blocks. */
+    private final BoolParam rdbRecyclePreviousDump = add(new BoolParam("rdb-recycle-previous-dump", true, true));
     /** Redis's test knob: microseconds to sleep per key written by a save (0 = none). */
     private final IntParam rdbKeySaveDelay = add(new IntParam("rdb-key-save-delay", true, 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
     private final MemoryParam maxmemory = add(new MemoryParam("maxmemory", true, 0, 0, Long.MAX_VALUE));
@@ -270,6 +272,10 @@ public final class ServerConfig {
 
     public boolean rdbSaveIncrementalFsync() {
         return rdbSaveIncrementalFsync.value;
+    }
+
+    public boolean rdbRecyclePreviousDump() {
+        return rdbRecyclePreviousDump.value;
     }
 
     public boolean jitSchedIdle() {

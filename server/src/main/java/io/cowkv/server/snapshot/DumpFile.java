@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * atomically over {@code dbfilename} and fsyncs the folder, so that at every instant the dump
  * file is either the previous complete dump or the new complete dump.
  *
+ * <p>With {@code rdb-recycle-previous-dump yes} (the default) the dump being replaced is not
+ * deleted: it stays as {@code previous-<dbfilename>} (a complete dump, one save older), and the
+ * next save renames that file to its temp name and writes over it in place, then cuts it to the
+ * new length. No save then frees a whole dump's disk blocks and page cache, or allocates new
+ * ones; the cost is one more dump's worth of disk between saves (which a save needs anyway).
+ *
  * <p>Contract: runs entirely on the calling thread (the snapshot thread for BGSAVE, the keyspace
  * thread for SAVE) and only reads the view. On any failure or cancellation the temp file is
  * deleted and the dump file is left as it was; the exception message is the log line Redis would
@@ -33,9 +39,14 @@ final class DumpFile {
     private DumpFile() {
     }
 
-    /** What to write, fixed on the keyspace thread when the save starts. */
+    /**
+     * What to write, fixed on the keyspace thread when the save starts. {@code recyclePrevious}:
+     * keep the dump being replaced as {@link #previousName previous-<dbfilename>} and write the
+     * next save into that file's blocks (config {@code rdb-recycle-previous-dump}, see {@link #write}).
+     */
     record Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
-                    String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros, long syncEveryBytes) {
+                    String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros, long syncEveryBytes,
+                    boolean recyclePrevious) {
         /** With Redis's default {@code rdb-save-incremental-fsync yes}: a data sync every {@link #AUTOSYNC_BYTES}. */
         Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
                  String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros) {
@@ -43,11 +54,23 @@ final class DumpFile {
                     yieldMicros, AUTOSYNC_BYTES);
         }
 
+        /** Without recycling: the replaced dump is deleted by the rename, as Redis does. */
+        Settings(Path dir, String dbfilename, String tempName, boolean compression, boolean checksum,
+                 String redisVersion, long usedMemory, long keyDelayMicros, long yieldMicros, long syncEveryBytes) {
+            this(dir, dbfilename, tempName, compression, checksum, redisVersion, usedMemory, keyDelayMicros,
+                    yieldMicros, syncEveryBytes, false);
+        }
+
         /** The same with {@code yieldMicros} 0: for a save that everything else waits for (SAVE, SHUTDOWN). */
         Settings withoutYields() {
             return new Settings(dir, dbfilename, tempName, compression, checksum, redisVersion, usedMemory,
-                    keyDelayMicros, 0, syncEveryBytes);
+                    keyDelayMicros, 0, syncEveryBytes, recyclePrevious);
         }
+    }
+
+    /** The name under which a replaced dump is kept for recycling: {@code previous-<dbfilename>}. */
+    static String previousName(String dbfilename) {
+        return "previous-" + dbfilename;
     }
 
     /**
@@ -87,10 +110,17 @@ final class DumpFile {
                         WriterBlocks blocks) throws IOException {
         Path temp = s.dir().resolve(s.tempName());
         Path target = s.dir().resolve(s.dbfilename());
+        Path previous = s.recyclePrevious() ? s.dir().resolve(previousName(s.dbfilename())) : null;
+        boolean recycled = previous != null && takeOver(previous, target, temp);
+        if (previous != null && !recycled) {
+            deleteQuietly(previous); // one that could not be taken over: the name is needed below
+        }
         FileChannel ch;
         try {
-            ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            ch = recycled
+                    ? FileChannel.open(temp, StandardOpenOption.WRITE)
+                    : FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new IOException("Failed opening the temp RDB file " + s.tempName() + " (in server root dir "
                     + s.dir() + ") for saving: " + reason(e), e);
@@ -100,6 +130,9 @@ final class DumpFile {
             Result r;
             try (ch) {
                 r = encode(view, s, ch, progress, cancel, blocks);
+                if (recycled) {
+                    ch.truncate(ch.position()); // drop what is left of the recycled dump's bytes
+                }
                 if (!s.checksum()) {
                     // rdbchecksum no: Redis stores a zero checksum, which loaders do not verify.
                     ch.write(ByteBuffer.allocate(8), ch.size() - 8);
@@ -111,6 +144,9 @@ final class DumpFile {
                 throw new IOException("Write error saving DB on disk: " + reason(e), e);
             }
             cancel.commit(() -> {
+                if (previous != null) {
+                    keepAsPrevious(target, previous);
+                }
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException e) {
@@ -134,6 +170,55 @@ final class DumpFile {
                     // nothing more to do: the error that got us here is what gets reported
                 }
             }
+        }
+    }
+
+    /**
+     * Recycling, first half: makes the kept previous dump the temp file, so that this save
+     * overwrites its blocks and page-cache pages in place. True when it did; false when there is
+     * none, or it is the dump itself (a crash between {@link #keepAsPrevious}'s link and the
+     * rename leaves two names for one file: that name is dropped, and the dump is untouched), or
+     * anything fails (the save then writes a new file, as without recycling).
+     */
+    private static boolean takeOver(Path previous, Path target, Path temp) {
+        try {
+            if (!Files.isRegularFile(previous, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            if (Files.exists(target) && Files.isSameFile(previous, target)) {
+                Files.delete(previous); // only a second name: the dump's data stays
+                return false;
+            }
+            Files.move(previous, temp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Recycling, second half, just before the rename over the dump: gives the dump about to be
+     * replaced a second name ({@code previous}, a hard link), so that the rename does not free
+     * it. Why: freeing a dump's blocks and page cache at once is hundreds of MB the kernel (and,
+     * in a VM, the host: discards, free-page reporting) must process, and on our 2-core VM that
+     * stalled every client of the machine for 20-35 ms (docs/benchmarks-cow.md, session 17);
+     * Redis has the same stall. A file system without hard links just loses the recycling.
+     */
+    private static void keepAsPrevious(Path target, Path previous) {
+        try {
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createLink(previous, target);
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // no previous dump kept: the rename frees the old one, as without recycling
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException | SecurityException ignored) {
+            // a name we cannot remove: keepAsPrevious then fails too, and nothing is recycled
         }
     }
 

@@ -162,6 +162,7 @@ public final class SavePathPrimer {
             c.set("arena-page-size", Integer.toString(server.arenaPageSize()), true);
             c.set("rdbcompression", server.rdbcompression() ? "yes" : "no", true);
             c.set("rdbchecksum", server.rdbchecksum() ? "yes" : "no", true);
+            c.set("rdb-recycle-previous-dump", server.rdbRecyclePreviousDump() ? "yes" : "no", true);
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }

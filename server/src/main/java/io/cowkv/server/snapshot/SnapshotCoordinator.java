@@ -424,7 +424,8 @@ public final class SnapshotCoordinator {
     private DumpFile.Settings settings(String tempName) {
         return new DumpFile.Settings(config.dir(), config.dbfilename(), tempName, config.rdbcompression(),
                 config.rdbchecksum(), redisVersion, usedMemory.getAsLong(), config.rdbKeySaveDelay(),
-                config.bgsaveYieldUs(), config.rdbSaveIncrementalFsync() ? DumpFile.AUTOSYNC_BYTES : 0);
+                config.bgsaveYieldUs(), config.rdbSaveIncrementalFsync() ? DumpFile.AUTOSYNC_BYTES : 0,
+                config.rdbRecyclePreviousDump());
     }
 
     private FrozenKeyspace freezeForSave() {

@@ -98,4 +98,16 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> c.set("rdb-save-incremental-fsync", "maybe", false))
                 .hasMessage("argument must be 'yes' or 'no'");
     }
+
+    @Test
+    void rdbRecyclePreviousDumpIsOnByDefaultAndSetAtRuntime() throws Exception {
+        ServerConfig c = new ServerConfig();
+        assertThat(c.rdbRecyclePreviousDump()).isTrue();
+        assertThat(c.get("rdb-recycle-previous-dump")).isEqualTo("yes");
+        c.set("rdb-recycle-previous-dump", "no", false);
+        assertThat(c.rdbRecyclePreviousDump()).isFalse();
+        assertThat(c.get("rdb-recycle-previous-dump")).isEqualTo("no");
+        assertThatThrownBy(() -> c.set("rdb-recycle-previous-dump", "sometimes", false))
+                .hasMessage("argument must be 'yes' or 'no'");
+    }
 }
