@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -182,7 +183,7 @@ final class DumpFile {
      */
     private static boolean takeOver(Path previous, Path target, Path temp) {
         try {
-            if (!Files.isRegularFile(previous, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(previous, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
             if (Files.exists(target) && Files.isSameFile(previous, target)) {
@@ -206,7 +207,7 @@ final class DumpFile {
      */
     private static void keepAsPrevious(Path target, Path previous) {
         try {
-            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createLink(previous, target);
             }
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
