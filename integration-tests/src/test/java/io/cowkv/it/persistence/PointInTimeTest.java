@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * BGSAVE is a point-in-time copy: fill 16 databases (their records interleave in the arena, so the
  * dump switches databases often), BGSAVE, keep overwriting, deleting, adding and expiring
  * keys until the save ends; the dump must hold exactly the data at the freeze, as read by the
- * snapshot-format reader, by redis-check-rdb and by a real redis-server loading it.
+ * snapshot-format reader, by redis-check-rdb and by a real redis-server loading it. The save
+ * writes into the recycled previous dump, a longer file, as every save after the first does.
  */
 class PointInTimeTest {
     private static final int KEYS = 20_000;
@@ -32,7 +33,25 @@ class PointInTimeTest {
     void theDumpHoldsExactlyTheDataAtTheFreeze() throws Exception {
         Map<String, String> atFreeze = new TreeMap<>();
         long ttlBase = System.currentTimeMillis() + 3_600_000;
+        Path dump = dir.resolve("dump.rdb");
+        Object recycledFile;
         try (Node cowkv = Node.cowkv(dir, "--save", "").start(); Jedis j = cowkv.jedis()) {
+            // Two saves of a larger data set first: the BGSAVE below then writes into the kept
+            // previous dump (rdb-recycle-previous-dump), which is longer and must be cut to size.
+            java.util.Random random = new java.util.Random(17);
+            Pipeline junk = j.pipelined();
+            for (int i = 0; i < 2000; i++) {
+                StringBuilder v = new StringBuilder();
+                random.ints(1000, 'a', 'z' + 1).forEach(c -> v.append((char) c));
+                junk.set("junk:" + i, v.toString());
+            }
+            junk.sync();
+            assertThat(j.save()).isEqualTo("OK");
+            assertThat(j.save()).isEqualTo("OK");
+            recycledFile = fileKey(dir.resolve("previous-dump.rdb"));
+            long recycledSize = Files.size(dir.resolve("previous-dump.rdb"));
+            assertThat(j.flushAll()).isEqualTo("OK");
+
             Pipeline p = j.pipelined();
             for (int i = 0; i < KEYS; i++) {
                 int db = i % 16;
@@ -95,9 +114,10 @@ class PointInTimeTest {
             assertThat(Long.parseLong(Node.info(j, "cowkv_rdb_last_pages_adopted"))).isPositive();
             assertThat(Long.parseLong(Node.info(j, "cowkv_rdb_last_writer_serialized_pages"))).isPositive();
             assertThat(Long.parseLong(Node.info(j, "cowkv_rdb_last_writer_serialized_bytes"))).isPositive();
+            assertThat(fileKey(dump)).as("written into the recycled previous dump").isEqualTo(recycledFile);
+            assertThat(Files.size(dump)).isLessThan(recycledSize);
         }
 
-        Path dump = dir.resolve("dump.rdb");
         Map<String, String> fromReader = DumpContent.read(dump);
         assertThat(fromReader).hasSize(atFreeze.size());
         assertThat(fromReader).isEqualTo(atFreeze);
@@ -115,6 +135,10 @@ class PointInTimeTest {
         try (Node redis = Node.redis(redisDir, "--save", "").start(); Jedis r = redis.jedis()) {
             assertThat(DumpContent.fetch(r, 16)).isEqualTo(atFreeze);
         }
+    }
+
+    private static Object fileKey(Path p) throws java.io.IOException {
+        return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     }
 
     static boolean onPath(String program) {
