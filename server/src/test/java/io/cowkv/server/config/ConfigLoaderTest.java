@@ -90,24 +90,23 @@ class ConfigLoaderTest {
 
     @Test
     void rdbSaveIncrementalFsyncIsRedisDefaultAndSetAtRuntime() throws Exception {
-        ServerConfig c = new ServerConfig();
-        assertThat(c.rdbSaveIncrementalFsync()).isTrue();
-        assertThat(c.get("rdb-save-incremental-fsync")).isEqualTo("yes");
-        c.set("rdb-save-incremental-fsync", "no", false);
-        assertThat(c.rdbSaveIncrementalFsync()).isFalse();
-        assertThatThrownBy(() -> c.set("rdb-save-incremental-fsync", "maybe", false))
-                .hasMessage("argument must be 'yes' or 'no'");
+        assertRuntimeYesNoDefaultingToYes("rdb-save-incremental-fsync", ServerConfig::rdbSaveIncrementalFsync);
     }
 
     @Test
     void rdbRecyclePreviousDumpIsOnByDefaultAndSetAtRuntime() throws Exception {
+        assertRuntimeYesNoDefaultingToYes("rdb-recycle-previous-dump", ServerConfig::rdbRecyclePreviousDump);
+    }
+
+    /** A yes/no parameter that defaults to yes, CONFIG SET at runtime, with Redis's error for other values. */
+    private static void assertRuntimeYesNoDefaultingToYes(String name, java.util.function.Predicate<ServerConfig> value)
+            throws Exception {
         ServerConfig c = new ServerConfig();
-        assertThat(c.rdbRecyclePreviousDump()).isTrue();
-        assertThat(c.get("rdb-recycle-previous-dump")).isEqualTo("yes");
-        c.set("rdb-recycle-previous-dump", "no", false);
-        assertThat(c.rdbRecyclePreviousDump()).isFalse();
-        assertThat(c.get("rdb-recycle-previous-dump")).isEqualTo("no");
-        assertThatThrownBy(() -> c.set("rdb-recycle-previous-dump", "sometimes", false))
-                .hasMessage("argument must be 'yes' or 'no'");
+        assertThat(value.test(c)).isTrue();
+        assertThat(c.get(name)).isEqualTo("yes");
+        c.set(name, "no", false);
+        assertThat(value.test(c)).isFalse();
+        assertThat(c.get(name)).isEqualTo("no");
+        assertThatThrownBy(() -> c.set(name, "maybe", false)).hasMessage("argument must be 'yes' or 'no'");
     }
 }
