@@ -29,6 +29,11 @@ public final class RespConnection implements AutoCloseable {
         reader = new RespReader(in);
     }
 
+    /** This connection's local port: the server sees the client as {@code 127.0.0.1:<localPort>}. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public void setReadTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }

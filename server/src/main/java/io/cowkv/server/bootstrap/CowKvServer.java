@@ -67,6 +67,7 @@ public final class CowKvServer {
         new io.cowkv.server.command.keys.ExpireCommands(context).register(registry);
         new io.cowkv.server.command.keys.ObjectCommand(context).register(registry);
         new io.cowkv.server.command.server.LatencyCommand(context).register(registry);
+        new io.cowkv.server.command.server.SlowlogCommand(context).register(registry);
         this.dispatcher = new Dispatcher(context);
         dispatcher.internalErrors(ServerLog::warning);
         ArenaMemoryReport memory = new ArenaMemoryReport(config, keyspace.arena());

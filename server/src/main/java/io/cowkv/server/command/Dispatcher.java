@@ -177,6 +177,7 @@ public final class Dispatcher {
         if (server.latency.exceeds(usec / 1000)) {
             server.latency.addSample(spec.is("fast") ? LatencyMonitor.FAST_COMMAND : LatencyMonitor.COMMAND, usec / 1000);
         }
+        server.slowlog.afterCommand(args, usec, s.addr, s.name);
         if (server.config.latencyTracking()) {
             spec.stats.latency.record(usec);
         }

@@ -4,6 +4,7 @@ import io.cowkv.server.config.ServerConfig;
 import io.cowkv.server.keyspace.Keyspace;
 import io.cowkv.server.metrics.LatencyMonitor;
 import io.cowkv.server.metrics.ServerStats;
+import io.cowkv.server.metrics.SlowLog;
 
 /**
  * The services command handlers use: keyspace, configuration, clients, statistics and the
@@ -25,6 +26,8 @@ public final class ServerContext {
     public final ServerStats stats = new ServerStats();
     /** The latency monitor (LATENCY LATEST/HISTORY/GRAPH/DOCTOR); its threshold follows the config. */
     public final LatencyMonitor latency = new LatencyMonitor(System::currentTimeMillis);
+    /** SLOWLOG; its threshold and length follow the config. */
+    public final SlowLog slowlog = new SlowLog(System::currentTimeMillis);
     public final CommandRegistry commands;
     public final String runId;
     public final long startMillis;
@@ -42,6 +45,10 @@ public final class ServerContext {
         this.startMillis = System.currentTimeMillis();
         latency.threshold(config.latencyMonitorThreshold());
         config.onChange("latency-monitor-threshold", () -> latency.threshold(config.latencyMonitorThreshold()));
+        slowlog.slowerThan(config.slowlogLogSlowerThan());
+        slowlog.maxLen(config.slowlogMaxLen());
+        config.onChange("slowlog-log-slower-than", () -> slowlog.slowerThan(config.slowlogLogSlowerThan()));
+        config.onChange("slowlog-max-len", () -> slowlog.maxLen(config.slowlogMaxLen()));
         byte[] rnd = new byte[20];
         new java.security.SecureRandom().nextBytes(rnd);
         StringBuilder sb = new StringBuilder();

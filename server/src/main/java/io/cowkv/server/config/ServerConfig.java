@@ -97,6 +97,11 @@ public final class ServerConfig {
     private final IntParam latencyMonitorThreshold =
             add(new IntParam("latency-monitor-threshold", true, 0, 0, Long.MAX_VALUE));
 
+    /** Microseconds from which a command enters the slow log; negative disables it, 0 logs every command. */
+    private final IntParam slowlogLogSlowerThan =
+            add(new IntParam("slowlog-log-slower-than", true, 10_000, -1, Long.MAX_VALUE));
+    private final IntParam slowlogMaxLen = add(new IntParam("slowlog-max-len", true, 128, 0, Long.MAX_VALUE));
+
     private <P extends Param> P add(P p) {
         params.put(p.name, p);
         return p;
@@ -338,6 +343,14 @@ public final class ServerConfig {
 
     public long latencyMonitorThreshold() {
         return latencyMonitorThreshold.value;
+    }
+
+    public long slowlogLogSlowerThan() {
+        return slowlogLogSlowerThan.value;
+    }
+
+    public long slowlogMaxLen() {
+        return slowlogMaxLen.value;
     }
 
     /** {@code save <seconds> <changes> [<seconds> <changes> ...]}; {@code save ""} disables. */

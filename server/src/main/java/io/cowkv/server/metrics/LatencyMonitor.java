@@ -32,11 +32,6 @@ public final class LatencyMonitor {
     public static final String EXPIRE_CYCLE = "expire-cycle";
     /** LATENCY GRAPH's width (LATENCY_GRAPH_COLS). */
     private static final int GRAPH_COLS = 80;
-    /**
-     * CowKV has no SLOWLOG; DOCTOR's slow-log advice compares the threshold with Redis's default
-     * {@code slowlog-log-slower-than} (10000 us), so its text is what a default Redis prints.
-     */
-    private static final long SLOWLOG_LOG_SLOWER_THAN = 10_000;
 
     private final LongSupplier clockMillis;
     private final Map<String, Series> events = new LinkedHashMap<>();
@@ -193,13 +188,14 @@ public final class LatencyMonitor {
 
     /**
      * LATENCY DOCTOR (createLatencyReport), for the events CowKV produces. {@code hz} is the
-     * server's cron frequency (the expire-cycle advice). Left out of Redis's report: the AOF and
+     * server's cron frequency (the expire-cycle advice), {@code slowlogSlowerThanMicros}
+     * {@code slowlog-log-slower-than} (the slow-log advice). Left out of Redis's report: the AOF and
      * disk events and their advice, eviction events (CowKV has no AOF and no eviction, so those
      * events never exist), and the transparent-huge-pages check of the process's AnonHugePages
      * (Redis's own allocations; CowKV's memory is the JVM's and the arena's, and a JVM may use
      * huge pages on purpose), so that advice is never given.
      */
-    public String doctor(int hz) {
+    public String doctor(int hz, long slowlogSlowerThanMicros) {
         if (events.isEmpty() && threshold == 0) {
             return "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. "
                     + "You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. "
@@ -207,6 +203,7 @@ public final class LatencyMonitor {
         }
         StringBuilder report = new StringBuilder();
         boolean betterVm = false;
+        boolean slowlogEnabled = false;
         boolean slowlogTuning = false;
         boolean slowlogInspect = false;
         boolean scheduler = false;
@@ -245,7 +242,10 @@ public final class LatencyMonitor {
                 report.append(" Fork rate is ").append(CFormat.fixed(forkRate, 2)).append(" GB/sec (").append(quality).append(").");
             }
             if (event.equalsIgnoreCase(COMMAND)) {
-                if (SLOWLOG_LOG_SLOWER_THAN / 1000 > threshold) {
+                if (slowlogSlowerThanMicros < 0) {
+                    slowlogEnabled = true;
+                    advices++;
+                } else if (slowlogSlowerThanMicros / 1000 > threshold) {
                     slowlogTuning = true;
                     advices++;
                 }
@@ -276,6 +276,12 @@ public final class LatencyMonitor {
                 report.append("- If you are using a virtual machine, consider upgrading it with a faster one using a hypervisior "
                         + "that provides less latency during fork() calls. Xen is known to have poor fork() performance. "
                         + "Even in the context of the same VM provider, certain kinds of instances can execute fork faster than others.\n");
+            }
+            if (slowlogEnabled) {
+                report.append("- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log "
+                        + "Redis feature using the command 'CONFIG SET slowlog-log-slower-than ")
+                        .append(Long.toUnsignedString(threshold * 1000))
+                        .append("'. If the Slow log is disabled Redis is not able to log slow commands execution for you.\n");
             }
             if (slowlogTuning) {
                 report.append("- Your current Slow Log configuration only logs events that are slower than your configured latency "

@@ -23,6 +23,9 @@ public final class CommandArgs {
     private int[] offsets = new int[INITIAL_ARGS];
     private int[] lengths = new int[INITIAL_ARGS];
     private int count;
+    /** Arguments a handler marked secret ({@link #redact}), {@code redactedCount} of them. */
+    private int[] redacted = new int[2];
+    private int redactedCount;
 
     /** Starts a new command, dropping oversized buffers of the previous one. */
     void reset() {
@@ -35,6 +38,7 @@ public final class CommandArgs {
         }
         used = 0;
         count = 0;
+        redactedCount = 0;
     }
 
     /** Reserves room for an argument of {@code len} bytes and returns its offset in {@link #data()}. */
@@ -91,6 +95,27 @@ public final class CommandArgs {
 
     public int length(int i) {
         return lengths[i];
+    }
+
+    /**
+     * Marks argument {@code i} as secret (a password): whatever records the command afterwards
+     * (the slow log) shows {@code (redacted)} instead, as Redis's redactClientCommandArgument. Valid
+     * until the next command.
+     */
+    public void redact(int i) {
+        if (redactedCount == redacted.length) {
+            redacted = Arrays.copyOf(redacted, redactedCount * 2);
+        }
+        redacted[redactedCount++] = i;
+    }
+
+    public boolean isRedacted(int i) {
+        for (int j = 0; j < redactedCount; j++) {
+            if (redacted[j] == i) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public byte[] copy(int i) {

@@ -117,22 +117,37 @@ class LatencyMonitorTest {
                 + "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you "
                 + "have very large objects that are often deleted, expired, or evicted, try to fragment those objects into "
                 + "multiple smaller objects.\n";
-        assertThat(monitor.doctor(10)).isEqualTo("Dave, I have observed latency spikes in this Redis instance. You don't mind "
+        assertThat(monitor.doctor(10, 10_000)).isEqualTo("Dave, I have observed latency spikes in this Redis instance. You don't mind "
                 + "talking about it, do you Dave?\n\n"
                 + "1. command: 9 latency spikes (average 36ms, mean deviation 26ms, period 1.00 sec). Worst all time event 100ms.\n"
                 + advice);
         // Redis, 10 s later with the threshold set back to 0: the events stay, the period grows to 19 s / 9.
         at(1795734252);
         monitor.threshold(0);
-        assertThat(monitor.doctor(10)).contains("period 2.11 sec")
+        assertThat(monitor.doctor(10, 10_000)).contains("period 2.11 sec")
                 .contains("'CONFIG SET slowlog-log-slower-than 0'");
     }
 
     @Test
-    void doctorWithoutEvents() {
-        assertThat(monitor.doctor(10)).startsWith("I'm sorry, Dave, I can't do that. Latency monitoring is disabled");
+    void doctorSlowLogAdviceFollowsSlowlogLogSlowerThan() {
         monitor.threshold(5);
-        assertThat(monitor.doctor(10)).isEqualTo("Dave, no latency spike was observed during the lifetime of this Redis "
+        monitor.addSampleIfNeeded(LatencyMonitor.COMMAND, 25);
+        String enable = "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log "
+                + "Redis feature using the command 'CONFIG SET slowlog-log-slower-than 5000'. If the Slow log is disabled "
+                + "Redis is not able to log slow commands execution for you.\n";
+        String tune = "Please use 'CONFIG SET slowlog-log-slower-than 5000'.\n";
+        assertThat(monitor.doctor(10, -1)).contains(enable).doesNotContain("Your current Slow Log configuration");
+        assertThat(monitor.doctor(10, 10_000)).contains(tune).doesNotContain("try to enable");
+        // logging from 5 ms or less: nothing to tune, only "check your Slow Log"
+        assertThat(monitor.doctor(10, 5_999)).doesNotContain("Your current Slow Log configuration")
+                .doesNotContain("There are latency issues").contains("- Check your Slow Log");
+    }
+
+    @Test
+    void doctorWithoutEvents() {
+        assertThat(monitor.doctor(10, 10_000)).startsWith("I'm sorry, Dave, I can't do that. Latency monitoring is disabled");
+        monitor.threshold(5);
+        assertThat(monitor.doctor(10, 10_000)).isEqualTo("Dave, no latency spike was observed during the lifetime of this Redis "
                 + "instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, "
                 + "and think things over.\n");
     }
@@ -143,7 +158,7 @@ class LatencyMonitorTest {
         monitor.fork(30_000, 1L << 30); // 30 ms for 1 GiB: 33.33 GB/s, good
         monitor.addSampleIfNeeded(LatencyMonitor.FAST_COMMAND, 25);
         monitor.addSampleIfNeeded(LatencyMonitor.EXPIRE_CYCLE, 40);
-        String report = monitor.doctor(10);
+        String report = monitor.doctor(10, 10_000);
         assertThat(report).contains("1. fork: 1 latency spikes (average 30ms, mean deviation 0ms, period 1.00 sec). "
                 + "Worst all time event 30ms. Fork rate is 33.33 GB/sec (good).\n");
         assertThat(report).contains("2. fast-command: 1 latency spikes").contains("3. expire-cycle: 1 latency spikes");
@@ -151,9 +166,9 @@ class LatencyMonitorTest {
                 .contains("- The system is slow to execute Redis code paths not containing system calls.")
                 .contains("'CONFIG SET hz 100'")
                 .contains("- Deleting, expiring or evicting");
-        assertThat(monitor.doctor(100)).doesNotContain("'CONFIG SET hz 100'");
+        assertThat(monitor.doctor(100, 10_000)).doesNotContain("'CONFIG SET hz 100'");
         monitor.fork(300_000, 1L << 30); // 3.33 GB/s: terrible, advise a better VM
-        assertThat(monitor.doctor(10)).contains("Fork rate is 3.33 GB/sec (terrible).")
+        assertThat(monitor.doctor(10, 10_000)).contains("Fork rate is 3.33 GB/sec (terrible).")
                 .contains("- If you are using a virtual machine, consider upgrading it");
     }
 

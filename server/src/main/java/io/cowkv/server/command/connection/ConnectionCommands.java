@@ -94,6 +94,8 @@ public final class ConnectionCommands {
         for (; i < a.count(); i++) {
             int left = a.count() - i - 1;
             if (a.is(i, "auth") && left >= 2) {
+                a.redact(i + 1); // the slow log shows neither user nor password, as Redis
+                a.redact(i + 2);
                 // No ACL users: the default user has no password (nopass), as a fresh Redis.
                 if (!a.string(i + 1).equals("default")) {
                     r.error("WRONGPASS invalid username-password pair or user is disabled.");

@@ -47,7 +47,7 @@ public final class LatencyCommand {
     }
 
     private void doctor(Session s, CommandArgs a) {
-        s.reply().verbatim(server.latency.doctor(server.config.hz()));
+        s.reply().verbatim(server.latency.doctor(server.config.hz(), server.config.slowlogLogSlowerThan()));
     }
 
     private void graph(Session s, CommandArgs a) {
