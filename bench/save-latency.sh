@@ -4,7 +4,8 @@
 # `redis-benchmark -t set -r N -d B -c 20 -n R` with a BGSAVE sent 0.5 s into it, and prints
 # redis-benchmark's summary (ops/s, p99, max), the save's time and copied bytes, and memory (RSS,
 # arena native bytes) after the fill, at the end of each save and 10 s after the last one, and
-# the server's own latency monitor (LATENCY LATEST, threshold 1 ms) for each save.
+# the server's own latency monitor (LATENCY LATEST, threshold 1 ms), its slow log's five slowest
+# commands (SLOWLOG, from 1 ms) and the VM's steal time for each save.
 #
 # Usage: bench/save-latency.sh [--keys N] [--value-size B] [--requests R] [--saves K] [--idle] [--pin] [--nice-jit] [--nice-main N]
 #   --idle  switch each snapshot thread to SCHED_IDLE (chrt) as soon as it exists
@@ -64,6 +65,20 @@ mem() {
   echo "$1: RSS $(( $(awk '/VmRSS/{print $2}' /proc/$pid/status) / 1024 )) MB, used_memory $(info memory used_memory), arena_native_bytes $(info memory arena_native_bytes)"
 }
 redis-cli -p "$port" config set latency-monitor-threshold 1 >/dev/null
+redis-cli -p "$port" config set slowlog-log-slower-than 1000 >/dev/null
+# steal_ticks: the machine's steal time so far (/proc/stat, all CPUs, in USER_HZ ticks).
+steal_ticks() { awk '/^cpu /{print $9}' /proc/stat; }
+# slowest PORT START N: the N slowest slow-log entries as "<µs> <command> @<s after START>", from
+# redis-cli's flat output of SLOWLOG GET (id, time, µs, the arguments, the client's ip:port, its name).
+slowest() {
+  redis-cli -p "$1" slowlog get 128 | awk -v start="$2" '
+    st == 0 { st = 1; next }
+    st == 1 { t = $0; st = 2; next }
+    st == 2 { us = $0; cmd = ""; st = 3; next }
+    st == 3 && /^127\.0\.0\.1:[0-9]+$/ { print us, cmd, "@" (t - start) "s"; st = 4; next }
+    st == 3 { if (cmd == "") cmd = $0; next }
+    st == 4 { st = 0; next }' | sort -rn | head -"$3" | paste -sd';' | sed 's/;/; /g'
+}
 if [ "$nicemain" != 0 ]; then
   ps -L -o tid=,comm= -p "$pid" | awk '$2 == "cowkv-main"{print $1}' | xargs -r renice -n "$nicemain" -p >/dev/null
 fi
@@ -79,6 +94,9 @@ for s in $(seq 1 "$saves"); do
   bp=$!
   sleep 0.5
   redis-cli -p "$port" latency reset >/dev/null
+  redis-cli -p "$port" slowlog reset >/dev/null
+  save_start=$(date +%s)
+  steal_before=$(steal_ticks)
   if [ "$nicejit" = 1 ]; then
     ps -L -o tid=,comm= -p "$pid" | awk '$2 ~ /^C[12]$/ || $3 ~ /^CompilerThre/{print $1}' | xargs -r renice -n 19 -p >/dev/null
   fi
@@ -98,6 +116,12 @@ for s in $(seq 1 "$saves"); do
   # of this save; no line for an event means nothing reached 1 ms.
   echo "save $s: server events >= 1 ms (event, max ms): $(redis-cli -p "$port" latency latest | paste -sd' ' \
     | awk '{for (i = 1; i + 3 <= NF; i += 4) printf "%s %s ms; ", $i, $(i + 3)}')"
+  # Time the hypervisor did not run this VM's vCPUs while they had work (/proc/stat steal; 1
+  # tick = 10 ms): on the development VM it grows during saves that write to disk, as VM-wide
+  # stalls of 4-8 ms (docs/benchmarks-cow.md, session 18).
+  echo "save $s: steal during BGSAVE and writer: $(( $(steal_ticks) - steal_before )) ticks"
+  # Which commands those were (slow log from 1 ms; the time is seconds after the BGSAVE).
+  echo "save $s: slowest commands (us, command, when): $(slowest "$port" "$save_start" 5)"
   if [ -n "${SAVE_LATENCY_HISTORY:-}" ]; then
     echo "save $s: command events (unix time, ms): $(redis-cli -p "$port" latency history command | paste -sd' ')"
   fi

@@ -83,7 +83,7 @@ public final class CowKvServer {
             return null;
         });
         this.snapshots = new SnapshotCoordinator(config, keyspace::freeze, context.stats, System::currentTimeMillis,
-                this::onKeyspaceThread, SnapshotCoordinator.threadPerSave(),
+                this::onKeyspaceThread, SnapshotCoordinator.snapshotThread(),
                 SnapshotLog.of(ServerLog::notice, ServerLog::warning), CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
         snapshots.onFork(usec -> context.latency.fork(usec, memory.usedMemory()));
         new io.cowkv.server.command.server.PersistenceCommands(context, snapshots).register(registry);

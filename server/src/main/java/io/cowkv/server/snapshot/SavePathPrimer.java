@@ -114,7 +114,7 @@ public final class SavePathPrimer {
                 ArenaConfig.defaults().withPageSize(serverConfig.arenaPageSize()))) {
             SnapshotCoordinator saves = new SnapshotCoordinator(scratchConfig(dir, serverConfig), ks::freeze,
                     new ServerStats(), System::currentTimeMillis, keyspaceTasks::add,
-                    SnapshotCoordinator.threadPerSave(), SnapshotLog.NONE, "7.0.0", () -> ks.arena().usedBytes());
+                    server.snapshotThreads(), SnapshotLog.NONE, "7.0.0", () -> ks.arena().usedBytes());
             saves.shareSlabPoolOf(server);
             Database db = ks.db(0);
             // Branch counts are kept only in profiled code (C1's tier 3). While the compiler queues

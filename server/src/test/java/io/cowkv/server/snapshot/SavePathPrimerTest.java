@@ -47,7 +47,7 @@ class SavePathPrimerTest {
             keyspace.db(0).setString(k, 0, k.length, k, 0, k.length, false);
             Dumps.ManualExecutor keyspaceThread = new Dumps.ManualExecutor();
             SnapshotCoordinator server = new SnapshotCoordinator(config, keyspace::freeze, stats,
-                    System::currentTimeMillis, keyspaceThread, SnapshotCoordinator.threadPerSave(), log(), "7.0.15",
+                    System::currentTimeMillis, keyspaceThread, SnapshotCoordinator.snapshotThread(), log(), "7.0.15",
                     () -> 0);
             SnapshotCoordinator.Figures before = server.figures();
 
@@ -110,7 +110,7 @@ class SavePathPrimerTest {
         ServerConfig config = ConfigLoader.load(new String[]{"--dir", serverDir.toString()});
         try (Keyspace keyspace = new Keyspace(1, System::currentTimeMillis)) {
             SnapshotCoordinator server = new SnapshotCoordinator(config, keyspace::freeze, new ServerStats(),
-                    System::currentTimeMillis, Runnable::run, SnapshotCoordinator.threadPerSave(), log(), "7.0.15", () -> 0);
+                    System::currentTimeMillis, Runnable::run, SnapshotCoordinator.snapshotThread(), log(), "7.0.15", () -> 0);
             Path missing = scratchParent.resolve("does-not-exist");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> SavePathPrimer.run(server, config, missing))
                     .isInstanceOf(java.io.IOException.class);

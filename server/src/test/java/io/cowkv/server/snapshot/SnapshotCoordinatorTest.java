@@ -86,6 +86,29 @@ class SnapshotCoordinatorTest {
     }
 
     @Test
+    void theSnapshotThreadIsStartedOnceAndRunsEverySave() throws Exception {
+        java.util.concurrent.Executor saves = SnapshotCoordinator.snapshotThread();
+        // started by the call, before any save: a BGSAVE then only wakes it
+        assertThat(((java.util.concurrent.ThreadPoolExecutor) saves).getPoolSize()).isEqualTo(1);
+        List<Thread> ran = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(3);
+        for (int i = 0; i < 3; i++) {
+            saves.execute(() -> {
+                ran.add(Thread.currentThread());
+                done.countDown();
+            });
+        }
+        assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).hasSize(3).allSatisfy(t -> {
+            assertThat(t).isSameAs(ran.get(0));
+            assertThat(t.getName()).isEqualTo("cowkv-bgsave");
+            assertThat(t.isDaemon()).isTrue();
+        });
+        assertThat(((java.util.concurrent.ThreadPoolExecutor) saves).getPoolSize()).isEqualTo(1);
+        ((java.util.concurrent.ExecutorService) saves).shutdown();
+    }
+
+    @Test
     void bgsaveWritesThePointInTimeAndClosesOnTheKeyspaceThread() throws Exception {
         long ttl = clock.get() + 100_000;
         set(0, "a", "1", 0);
@@ -264,7 +287,7 @@ class SnapshotCoordinatorTest {
     void shutdownStopsARunningBgsaveFirst() throws Exception {
         set(0, "a", "1", 0);
         SnapshotCoordinator threaded = new SnapshotCoordinator(config, () -> keyspace.freeze(), stats, clock::get,
-                keyspaceThread, SnapshotCoordinator.threadPerSave(), SnapshotLog.NONE, "7.0.15", () -> 0);
+                keyspaceThread, SnapshotCoordinator.snapshotThread(), SnapshotLog.NONE, "7.0.15", () -> 0);
         config.set("rdb-key-save-delay", "1000000", false); // one second per key: still running
         assertThat(threaded.bgsave()).isEqualTo(SnapshotCoordinator.BgsaveReply.STARTED);
         config.set("rdb-key-save-delay", "0", false);
