@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * were more) and at most {@value #MAX_STRING} bytes of each (then {@code "... (N more bytes)"});
  * arguments a handler marked secret ({@link CommandArgs#redact}) read {@code "(redacted)"}.
  *
- * <p>Cost per command: two comparisons; nothing is allocated unless the command is logged.
+ * <p>Cost per command: three comparisons; nothing is allocated unless the command is logged.
  *
  * <p>Contract: keyspace thread only.
  */
