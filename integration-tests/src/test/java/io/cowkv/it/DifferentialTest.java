@@ -38,26 +38,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DifferentialTest {
     private static final String FOLDER = "differential";
 
+    private ServerPair servers;
     private CowKvProcess cowkv;
     private RedisProcess redis;
 
     @BeforeAll
     void startServers() throws Exception {
-        RedisProcess.assumeAvailable();
         // DEBUG is compared too (debug.redis): allowed from loopback on both servers
-        redis = new RedisProcess("--enable-debug-command", "local");
-        redis.start();
-        cowkv = new CowKvProcess("--enable-debug-command", "local");
-        cowkv.start();
+        servers = ServerPair.start("--enable-debug-command", "local");
+        cowkv = servers.cowkv;
+        redis = servers.redis;
     }
 
     @AfterAll
     void stopServers() {
-        if (cowkv != null) {
-            cowkv.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -26,23 +26,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SlowlogDifferentialTest {
     private static final Pattern ENTRY_HEAD = Pattern.compile("\\*6\r\n:(\\d+)\r\n:(\\d+)\r\n:(\\d+)\r\n");
 
+    private ServerPair servers;
     private CowKvProcess cowkv;
     private RedisProcess redis;
 
     @BeforeAll
     void start() throws Exception {
-        RedisProcess.assumeAvailable();
-        redis = RedisProcess.started();
-        cowkv = CowKvProcess.started();
+        servers = ServerPair.start();
+        cowkv = servers.cowkv;
+        redis = servers.redis;
     }
 
     @AfterAll
     void stop() {
-        if (cowkv != null) {
-            cowkv.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -158,8 +158,9 @@ public final class Dispatcher {
         long start = lastEnd != 0 ? lastEnd : System.nanoTime();
         try {
             spec.handler.execute(s, args);
-        } catch (RuntimeException e) {
-            // A bug or an exhausted resource must cost this command, not the connection or the
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // A bug or an exhausted resource (the Java heap too: one command's allocation failing
+            // leaves the heap as it was) must cost this command, not the connection or the
             // server: drop what the handler wrote and answer with an error instead.
             reply.target().writerIndex(mark);
             reply.error("ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName());

@@ -224,6 +224,20 @@ public final class Database {
         return e == 0 ? null : view.at(e);
     }
 
+    /**
+     * {@link #peek} that counts a keyspace hit or miss: Redis's lookupKeyReadWithFlags with
+     * LOOKUP_NOTOUCH, which SCAN's TYPE filter uses.
+     */
+    public Entry peekRead(byte[] k) {
+        Entry e = peek(k, 0, k.length);
+        if (e == null) {
+            stats.keyspaceMisses++;
+        } else {
+            stats.keyspaceHits++;
+        }
+        return e;
+    }
+
     /** find() plus lazy expiry. */
     private long live(byte[] k, int off, int len) {
         long e = find(k, off, len);
@@ -318,7 +332,7 @@ public final class Database {
         }
         arena.writeLong(rec + value8Offset(m), v);
         long exp = expireOf(rec, m);
-        finishOverwrite(rec, m, exp, exp);
+        finishOverwrite(rec, EntryLayout.withPrivateInt(m, false), exp, exp);
         return true;
     }
 
@@ -337,19 +351,20 @@ public final class Database {
      * external value grows in place while its allocation has room, and when it must move it gets
      * room to spare (twice its length up to 1 MiB, then 1 MiB more); an inline value grows in place
      * within its size class. Nothing is copied to the heap (except the digits of an int-encoded
-     * value). The result is reported as "raw"; the TTL is kept. Returns the new length; the caller
+     * value, which first become a raw value). The result is reported as "raw"; the TTL is kept. Returns the new length; the caller
      * checks it against proto-max-bulk-len first.
      */
     public long writeAt(Entry e, long at, byte[] b, int off, int len) {
         long rec = e.addr;
         int m = arena.readInt(rec + META);
         if (EntryLayout.isInt(m)) {
-            byte[] digits = e.stringBytes(); // at most 20 bytes
-            byte[] joined = java.util.Arrays.copyOf(digits, (int) Math.max(digits.length, at + len));
-            System.arraycopy(b, off, joined, (int) at, len);
+            // The digits (at most 20 bytes) become a raw value first, then the raw path below
+            // writes: a far offset (SETRANGE k 536870911 x) is zero-filled in the arena, never
+            // built on the heap.
+            byte[] digits = e.stringBytes();
             byte[] k = e.key();
-            setString(k, 0, k.length, joined, 0, joined.length, true, Entry.RAW);
-            return joined.length;
+            Entry raw = setString(k, 0, k.length, digits, 0, digits.length, true, Entry.RAW);
+            return writeAt(raw, at, b, off, len);
         }
         int keyLen = arena.readInt(rec + KEY_LEN);
         int vlen = arena.readInt(rec + valueLenOffset(m));
@@ -428,7 +443,7 @@ public final class Database {
         if (old != 0) {
             if (EntryLayout.isInt(om) && (hasExpire(om) || !ttl)) {
                 arena.writeLong(old + value8Offset(om), v);
-                finishOverwrite(old, om, oldExpire, newExpire);
+                finishOverwrite(old, EntryLayout.withPrivateInt(om, false), oldExpire, newExpire);
                 return view.at(old);
             }
         }
@@ -646,11 +661,20 @@ public final class Database {
      * database. Returns false when {@code k} is missing or {@code dk} exists and not {@code replace}.
      */
     public boolean copy(byte[] k, Database dst, byte[] dk, boolean replace) {
+        return copy(k, dst, dk, replace, true);
+    }
+
+    /**
+     * COPY ({@code duplicate}: the new key gets its own object, as Redis's dupStringObject) or the
+     * first half of RENAME/MOVE (the value keeps being the object it was).
+     */
+    private boolean copy(byte[] k, Database dst, byte[] dk, boolean replace, boolean duplicate) {
         Entry src = lookup(k);
         if (src == null) {
             return false;
         }
         boolean isInt = src.isInt();
+        boolean privateInt = isInt && (duplicate || EntryLayout.privateInt(arena.readInt(src.addr + META)));
         long iv = isInt ? src.longValue() : 0;
         byte[] value = isInt ? null : src.stringBytes();
         String enc = src.encoding();
@@ -662,7 +686,10 @@ public final class Database {
             dst.delete(dk);
         }
         if (isInt) {
-            dst.setLong(dk, 0, dk.length, iv, false, expireAt);
+            Entry n = dst.setLong(dk, 0, dk.length, iv, false, expireAt);
+            if (privateInt) {
+                dst.arena.writeInt(n.addr + META, EntryLayout.withPrivateInt(dst.arena.readInt(n.addr + META), true));
+            }
         } else {
             dst.setString(dk, 0, dk.length, value, 0, value.length, false,
                     enc.equals("raw") ? Entry.RAW : Entry.NO_INT, expireAt);
@@ -678,7 +705,7 @@ public final class Database {
         if (java.util.Arrays.equals(k, nk)) {
             return true;
         }
-        copy(k, this, nk, true);
+        copy(k, this, nk, true, false);
         delete(k);
         return true;
     }
@@ -688,7 +715,7 @@ public final class Database {
         if (lookup(k) == null || dst.lookup(k) != null) {
             return false;
         }
-        copy(k, dst, k, false);
+        copy(k, dst, k, false, false);
         delete(k);
         return true;
     }
@@ -956,16 +983,16 @@ public final class Database {
      * One SCAN step with Redis's reverse-binary cursor (dictScan): visits the bucket {@code cursor}
      * points to (and, while rehashing, its expansion in the larger table) and returns the next
      * cursor, 0 when done. Keys present for the whole iteration are returned at least once, even
-     * across resizes. Expired keys are skipped, not deleted.
+     * across resizes. Every key in the visited buckets is passed on, expired ones too, none is
+     * deleted: as Redis, the SCAN command decides which to expire (those that pass its MATCH).
      */
     public long scan(long cursor, KeyVisitor v) {
         if (used == 0) {
             return 0;
         }
-        long now = clock.millis();
         if (rehashIdx < 0) {
             long m0 = size0 - 1;
-            visitBucket(0, (int) (cursor & m0), now, v);
+            visitBucket(0, (int) (cursor & m0), v);
             cursor |= ~m0;
             cursor = Long.reverse(cursor);
             cursor++;
@@ -977,9 +1004,9 @@ public final class Database {
         int large = 1 - small;
         long m0 = (zeroSmall ? size0 : size1) - 1;
         long m1 = (zeroSmall ? size1 : size0) - 1;
-        visitBucket(small, (int) (cursor & m0), now, v);
+        visitBucket(small, (int) (cursor & m0), v);
         do {
-            visitBucket(large, (int) (cursor & m1), now, v);
+            visitBucket(large, (int) (cursor & m1), v);
             cursor |= ~m1;
             cursor = Long.reverse(cursor);
             cursor++;
@@ -988,17 +1015,14 @@ public final class Database {
         return cursor;
     }
 
-    private void visitBucket(int t, int idx, long now, KeyVisitor v) {
+    private void visitBucket(int t, int idx, KeyVisitor v) {
         if (t == 0 && idx < rehashIdx) {
             return; // moved to table 1, which the caller also visits
         }
         long e = arena.readLong((t == 0 ? t0 : t1) + idx * 8L);
         while (e != 0) {
             long next = arena.readLong(e + NEXT);
-            long at = expireOf(e);
-            if (at == Entry.NO_EXPIRE || at > now) {
-                v.key(view.at(e));
-            }
+            v.key(view.at(e));
             e = next;
         }
     }

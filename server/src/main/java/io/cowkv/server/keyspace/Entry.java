@@ -143,7 +143,7 @@ public final class Entry {
      * start-up with refcount INT_MAX): OBJECT REFCOUNT and DEBUG OBJECT report that refcount.
      */
     public boolean sharedInteger() {
-        if (!isInt()) {
+        if (!isInt() || EntryLayout.privateInt(meta())) {
             return false;
         }
         long v = longValue();

@@ -5,7 +5,8 @@ package io.cowkv.server.keyspace;
  * only the fields the record needs:
  * <pre>
  *  0  long  next       address of the next record in the bucket chain, 0 at the end
- *  8  int   meta       bits 0-3 type ({@link ValueType} ordinal), bits 4-5 encoding (INT, EMBSTR or
+ *  8  int   meta       bits 0-2 type ({@link ValueType} ordinal), bit 3 PRIVATE_INT (an INT value
+ *                      that is not Redis's shared integer object, see {@link #privateInt}), bits 4-5 encoding (INT, EMBSTR or
  *                      RAW: what OBJECT ENCODING reports), bit 6 EXTERNAL (value in its own
  *                      allocation), bit 7 HAS_EXPIRE (the expireAt field is present), bits 8-31 the
  *                      24-bit LRU clock of the last access (Redis's lru field; not updated while a
@@ -40,6 +41,8 @@ final class EntryLayout {
     static final int ENC_EMBSTR = 2;
     static final int ENC_RAW = 3;
 
+    private static final int TYPE_MASK = 7;
+    private static final int PRIVATE_INT_BIT = 1 << 3;
     private static final int ENC_SHIFT = 4;
     private static final int EXTERNAL_BIT = 1 << 6;
     private static final int EXPIRE_BIT = 1 << 7;
@@ -57,7 +60,21 @@ final class EntryLayout {
     }
 
     static int type(int meta) {
-        return meta & 0xf;
+        return meta & TYPE_MASK;
+    }
+
+    /**
+     * True for an INT value made as its own object where Redis would not share it: COPY's
+     * duplicate (dupStringObject), which OBJECT REFCOUNT reports as 1 even for 0-9999. Cleared
+     * when the value is overwritten (SET, INCR make Redis's shared object again); RENAME and MOVE
+     * keep it, as they keep Redis's object.
+     */
+    static boolean privateInt(int meta) {
+        return (meta & PRIVATE_INT_BIT) != 0;
+    }
+
+    static int withPrivateInt(int meta, boolean privateInt) {
+        return privateInt ? meta | PRIVATE_INT_BIT : meta & ~PRIVATE_INT_BIT;
     }
 
     static int encoding(int meta) {

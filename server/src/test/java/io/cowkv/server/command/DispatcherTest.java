@@ -32,6 +32,10 @@ class DispatcherTest {
             s.reply().array(2); // a partial reply, then a failure
             throw new IllegalStateException("bug");
         }).build());
+        registry.register(command("hog", 1).handler((s, a) -> {
+            s.reply().array(2);
+            throw new OutOfMemoryError("Java heap space"); // what a too-large heap allocation throws
+        }).build());
         registry.register(command("box", -2)
                 .sub(command("open", 3).handler((s, a) -> {
                     handled++;
@@ -90,6 +94,15 @@ class DispatcherTest {
         assertThat(run("boom")).isEqualTo("-ERR internal error executing 'boom': IllegalStateException\r\n");
         assertThat(logged).singleElement().asString().contains("bug");
         assertThat(registry.get("boom").stats.failedCalls).isEqualTo(1);
+        assertThat(run("exact", "x")).isEqualTo("+OK\r\n");
+    }
+
+    @Test
+    void aCommandThatExhaustsTheHeapAnswersWithAnErrorAndTheConnectionGoesOn() {
+        java.util.List<String> logged = new java.util.ArrayList<>();
+        dispatcher.internalErrors(logged::add);
+        assertThat(run("hog")).isEqualTo("-ERR internal error executing 'hog': OutOfMemoryError\r\n");
+        assertThat(logged).singleElement().asString().contains("Java heap space");
         assertThat(run("exact", "x")).isEqualTo("+OK\r\n");
     }
 

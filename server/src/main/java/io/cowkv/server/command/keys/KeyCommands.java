@@ -123,6 +123,9 @@ public final class KeyCommands {
                 count = num[0];
             } else if (a.is(i, "match")) {
                 pattern = a.copy(i + 1);
+                if (pattern.length == 1 && pattern[0] == '*') {
+                    pattern = null; // as Redis: "*" is no filter at all, so it also returns the empty key
+                }
             } else if (a.is(i, "type")) {
                 type = a.lower(i + 1);
             } else {
@@ -132,19 +135,25 @@ public final class KeyCommands {
         }
         Database db = db(s);
         List<byte[]> found = new ArrayList<>();
-        String typeFilter = type;
-        Database.KeyVisitor collect = e -> {
-            if (typeFilter == null || e.type().redisName().equals(typeFilter)) {
-                found.add(e.key());
-            }
-        };
+        Database.KeyVisitor collect = e -> found.add(e.key());
         long maxIterations = count * 10;
         do {
             cursor = db.scan(cursor, collect);
         } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
+        // Redis's filter step, in its order: MATCH; then TYPE, by a lookup that expires the key
+        // if its time passed (and counts a keyspace hit or miss); then a key whose time passed
+        // is deleted and left out. So an expired key is deleted only if it matched the pattern.
         List<byte[]> out = new ArrayList<>(found.size());
         for (byte[] k : found) {
-            if (pattern == null || Glob.matches(pattern, k, false)) {
+            if (pattern != null && !Glob.matches(pattern, k, false)) {
+                continue;
+            }
+            if (type != null) {
+                Entry e = db.peekRead(k);
+                if (type.equals(e == null ? "none" : e.type().redisName())) {
+                    out.add(k); // live, or (TYPE none) just expired: Redis 7.0 returns that one too
+                }
+            } else if (db.peek(k, 0, k.length) != null) {
                 out.add(k);
             }
         }

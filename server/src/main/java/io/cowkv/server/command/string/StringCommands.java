@@ -94,12 +94,17 @@ public final class StringCommands {
     private static final int EXPIRE = 16;
     private static final int PERSIST = 32;
 
+    /** The argument index of the expire option {@link #parseOptions} found (EX/PX/EXAT/PXAT), or -1. */
+    private int expireOption;
+
     /**
-     * Parses the expire options shared by SET and GETEX (Redis's parseExtendedStringArgumentsOrReply).
-     * Returns the flags, or -1 after replying with an error; the expire time goes to {@code num[0]}.
+     * Parses the options shared by SET and GETEX (Redis's parseExtendedStringArgumentsOrReply):
+     * syntax only. Returns the flags, or -1 after replying with an error; the expire option's
+     * index goes to {@link #expireOption}, and {@link #expireTime} turns it into a time. Redis
+     * validates that number at different points: SET before it looks at the key, GETEX only
+     * after it found a string there (a missing key gets nil whatever the number).
      */
-    private int parseOptions(Session s, CommandArgs a, int from, boolean isSet, String cmd) {
-        Reply r = s.reply();
+    private int parseOptions(Session s, CommandArgs a, int from, boolean isSet) {
         int flags = 0;
         // The same expire option may repeat (the last one wins), a different one is a syntax
         // error, and the value is checked only after every option is parsed, so a syntax error
@@ -124,40 +129,49 @@ public final class StringCommands {
                 flags |= EXPIRE;
                 i++;
             } else {
-                r.error(Errors.SYNTAX);
+                s.reply().error(Errors.SYNTAX);
                 return -1;
             }
         }
-        if (expireOpt >= 0) {
-            int i = expireOpt;
-            if (!a.parseLong(i + 1, num)) {
-                r.error(Errors.NOT_INTEGER);
-                return -1;
-            }
-            long v = num[0];
-            boolean seconds = a.is(i, "ex") || a.is(i, "exat");
-            boolean relative = a.is(i, "ex") || a.is(i, "px");
-            if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                r.error(Errors.invalidExpireTime(cmd));
-                return -1;
-            }
-            long ms = seconds ? v * 1000 : v;
-            if (relative) {
-                long now = server.keyspace.clock().millis(); // read only when needed: SET without EX/PX reads no clock
-                if (ms > Long.MAX_VALUE - now) {
-                    r.error(Errors.invalidExpireTime(cmd));
-                    return -1;
-                }
-                ms += now;
-            }
-            num[0] = ms;
-        }
+        expireOption = expireOpt;
         return flags;
     }
 
+    /**
+     * The absolute expire time in ms of the option {@link #parseOptions} found, into
+     * {@code num[0]}; false after replying with Redis's error for a number that is not an
+     * integer, not positive, or overflows.
+     */
+    private boolean expireTime(Session s, CommandArgs a, String cmd) {
+        Reply r = s.reply();
+        int i = expireOption;
+        if (!a.parseLong(i + 1, num)) {
+            r.error(Errors.NOT_INTEGER);
+            return false;
+        }
+        long v = num[0];
+        boolean seconds = a.is(i, "ex") || a.is(i, "exat");
+        boolean relative = a.is(i, "ex") || a.is(i, "px");
+        if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
+            r.error(Errors.invalidExpireTime(cmd));
+            return false;
+        }
+        long ms = seconds ? v * 1000 : v;
+        if (relative) {
+            long now = server.keyspace.clock().millis(); // read only when needed: SET without EX/PX reads no clock
+            if (ms > Long.MAX_VALUE - now) {
+                r.error(Errors.invalidExpireTime(cmd));
+                return false;
+            }
+            ms += now;
+        }
+        num[0] = ms;
+        return true;
+    }
+
     private void set(Session s, CommandArgs a) {
-        int flags = parseOptions(s, a, 3, true, "set");
-        if (flags < 0) {
+        int flags = parseOptions(s, a, 3, true);
+        if (flags < 0 || ((flags & EXPIRE) != 0 && !expireTime(s, a, "set"))) {
             return;
         }
         long expireAt = num[0];
@@ -247,12 +261,8 @@ public final class StringCommands {
     }
 
     private void getex(Session s, CommandArgs a) {
-        int flags = parseOptions(s, a, 2, false, "getex");
-        if (flags < 0) {
-            return;
-        }
-        long expireAt = num[0];
-        if (!readString(s, a, 1)) {
+        int flags = parseOptions(s, a, 2, false);
+        if (flags < 0 || !readString(s, a, 1)) {
             return;
         }
         Entry e = read;
@@ -260,6 +270,10 @@ public final class StringCommands {
             s.reply().nullBulk();
             return;
         }
+        if ((flags & EXPIRE) != 0 && !expireTime(s, a, "getex")) {
+            return;
+        }
+        long expireAt = num[0];
         s.sink().stringValue(e);
         Database db = db(s);
         if ((flags & EXPIRE) != 0) {
@@ -398,6 +412,9 @@ public final class StringCommands {
         s.sink().stringRange(e, (int) start, (int) (end - start + 1));
     }
 
+    /** A new key's SETRANGE value up to this size is built on the heap (exact size), larger ones in the arena. */
+    private static final int NEW_RANGE_ON_HEAP = 64 * 1024;
+
     private void setrange(Session s, CommandArgs a) {
         if (!a.parseLong(2, num)) {
             s.reply().error(Errors.NOT_INTEGER);
@@ -433,10 +450,15 @@ public final class StringCommands {
         }
         if (e != null) {
             db(s).writeAt(e, offset, a.data(), a.offset(3), vlen); // in place when the value has room
-        } else {
-            byte[] out = new byte[(int) total]; // a new key: zeros, then the bytes
+        } else if (total <= NEW_RANGE_ON_HEAP) {
+            byte[] out = new byte[(int) total]; // a new key: zeros, then the bytes, stored at its exact size
             System.arraycopy(a.data(), a.offset(3), out, (int) offset, vlen);
             db(s).setString(a.data(), a.offset(1), a.length(1), out, 0, out.length, true, Entry.RAW);
+        } else {
+            // a new key with a far offset: an empty value that the write zero-fills in the arena
+            // (up to proto-max-bulk-len, 512 MB, which must not be built on the heap)
+            Entry created = db(s).setString(a.data(), a.offset(1), a.length(1), a.data(), 0, 0, true, Entry.RAW);
+            db(s).writeAt(created, offset, a.data(), a.offset(3), vlen);
         }
         server.stats.dirty++;
         s.reply().integer(total);

@@ -1,0 +1,40 @@
+package io.cowkv.it;
+
+/**
+ * A CowKV process and a real redis-server started side by side for a differential test class,
+ * with the same extra arguments; closing the pair stops both. Skips the test class (JUnit
+ * assumption) where {@code redis-server} is not installed.
+ */
+final class ServerPair implements AutoCloseable {
+    final CowKvProcess cowkv;
+    final RedisProcess redis;
+
+    private ServerPair(CowKvProcess cowkv, RedisProcess redis) {
+        this.cowkv = cowkv;
+        this.redis = redis;
+    }
+
+    /** Starts Redis, then CowKV; if CowKV fails to start, Redis is stopped again. */
+    static ServerPair start(String... extraArgs) throws Exception {
+        RedisProcess.assumeAvailable();
+        RedisProcess redis = new RedisProcess(extraArgs);
+        redis.start();
+        try {
+            CowKvProcess cowkv = new CowKvProcess(extraArgs);
+            cowkv.start();
+            return new ServerPair(cowkv, redis);
+        } catch (Exception | Error e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            cowkv.close();
+        } finally {
+            redis.close();
+        }
+    }
+}
