@@ -76,13 +76,31 @@ class RandomDifferentialTest {
             }
             RandomCommands commands = new RandomCommands(seed);
             Deque<String> history = new ArrayDeque<>();
-            for (int step = 1; step <= COMMANDS; step++) {
-                Command command = commands.next();
-                byte[] theirs = check(seed, c, r, command, "step " + step + ": " + command.text(), history);
-                history.addLast(step + ": " + command.text() + " -> " + abbreviate(Resp.escape(theirs)));
-                if (history.size() > HISTORY) {
-                    history.removeFirst();
+            java.util.Random pipelining = new java.util.Random(-seed);
+            Command held = null;
+            for (int step = 1; step <= COMMANDS; ) {
+                // now and then a pipeline: several commands written before any reply is read
+                List<Command> batch = new ArrayList<>();
+                int size = pipelining.nextInt(8) == 0 ? 2 + pipelining.nextInt(15) : 1;
+                while (batch.size() < size && step + batch.size() <= COMMANDS) {
+                    Command command = held != null ? held : commands.next();
+                    held = null;
+                    if (command.compare() == RandomCommands.Compare.SCAN_ALL && !batch.isEmpty()) {
+                        held = command; // a full iteration is a conversation of its own: next round
+                        break;
+                    }
+                    batch.add(command);
+                    if (command.compare() == RandomCommands.Compare.SCAN_ALL) {
+                        break;
+                    }
                 }
+                if (batch.size() == 1) {
+                    Command command = batch.get(0);
+                    remember(history, step, command, check(seed, c, r, command, "step " + step + ": " + command.text(), history));
+                } else {
+                    checkPipeline(seed, c, r, batch, step, history);
+                }
+                step += batch.size();
             }
             compareKeySpace(seed, c, r, history);
             assertThat(cowkv.isAlive()).as("cowkv alive after seed " + seed + "; output:\n" + cowkv.output()).isTrue();
@@ -106,6 +124,44 @@ class RandomDifferentialTest {
             for (Command check : checks) {
                 check(seed, c, r, check, "final key space, db " + db + ": " + check.text(), history);
             }
+        }
+    }
+
+    /** Writes the batch to each server in one write, then reads and compares the replies in order. */
+    private void checkPipeline(long seed, RespConnection c, RespConnection r, List<Command> batch, int firstStep,
+                               Deque<String> history) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (Command command : batch) {
+            all.writeBytes(Resp.encode(command.args()));
+        }
+        c.write(all.toByteArray());
+        r.write(all.toByteArray());
+        for (int i = 0; i < batch.size(); i++) {
+            Command command = batch.get(i);
+            int step = firstStep + i;
+            String where = "step " + step + " (pipelined, " + (i + 1) + " of " + batch.size() + "): " + command.text();
+            byte[] mine = read(c, seed, "cowkv", where, history);
+            byte[] theirs = read(r, seed, "redis", where, history);
+            String problem = compare(command, mine, theirs);
+            if (problem != null) {
+                throw mismatch(seed, where, problem, mine, theirs, history);
+            }
+            remember(history, step, command, theirs);
+        }
+    }
+
+    private static void remember(Deque<String> history, int step, Command command, byte[] reply) {
+        history.addLast(step + ": " + command.text() + " -> " + abbreviate(Resp.escape(reply)));
+        if (history.size() > HISTORY) {
+            history.removeFirst();
+        }
+    }
+
+    private byte[] read(RespConnection conn, long seed, String who, String where, Deque<String> history) {
+        try {
+            return conn.readReply();
+        } catch (IOException e) {
+            throw brokenConnection(seed, who, where, history, e);
         }
     }
 
@@ -135,11 +191,16 @@ class RandomDifferentialTest {
             conn.send(command.args());
             return conn.readReply();
         } catch (IOException e) {
-            AssertionFailedError failure = mismatch(seed, where, who + " gave no reply: " + e
-                    + "\n  cowkv's output:\n" + cowkv.output(), null, null, history);
-            failure.initCause(e);
-            throw failure;
+            throw brokenConnection(seed, who, where, history, e);
         }
+    }
+
+    private AssertionFailedError brokenConnection(long seed, String who, String where, Deque<String> history,
+                                                  IOException e) {
+        AssertionFailedError failure = mismatch(seed, where, who + " gave no reply: " + e
+                + "\n  cowkv's output:\n" + cowkv.output(), null, null, history);
+        failure.initCause(e);
+        return failure;
     }
 
     /** Null when the replies agree, else what differs. */
