@@ -67,6 +67,14 @@ public final class RespConnection implements AutoCloseable {
      * returns the bytes and whether the connection was closed (EOF or reset).
      */
     public Drained drain(int millis) throws IOException {
+        return drain(millis, null);
+    }
+
+    /**
+     * As {@link #drain(int)}, but returns as soon as what arrived ends with {@code end} (when not
+     * null): a stream whose last reply is known need not wait out the time.
+     */
+    public Drained drain(int millis, byte[] end) throws IOException {
         socket.setSoTimeout(millis);
         java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
         byte[] buf = new byte[8192];
@@ -78,6 +86,12 @@ public final class RespConnection implements AutoCloseable {
                     return new Drained(got.toByteArray(), true);
                 }
                 got.write(buf, 0, n);
+                if (end != null && got.size() >= end.length) {
+                    byte[] all = got.toByteArray();
+                    if (java.util.Arrays.equals(all, all.length - end.length, all.length, end, 0, end.length)) {
+                        return new Drained(all, false);
+                    }
+                }
             }
         } catch (SocketTimeoutException e) {
             return new Drained(got.toByteArray(), false);

@@ -109,7 +109,7 @@ public final class Dispatcher {
         } else if (spec.hasSubcommands() && args.count() >= 2) {
             CommandSpec sub = spec.subcommand(args.lower(1));
             if (sub == null) {
-                reply.error(Errors.unknownSubcommand(args.string(1), spec.name));
+                reply.error(Errors.unknownSubcommand(args, 1, spec.name));
             } else {
                 run(s, sub, args);
             }

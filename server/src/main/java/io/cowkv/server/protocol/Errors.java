@@ -53,41 +53,73 @@ public final class Errors {
                 + " this option in the configuration file, and then restart the server.");
     }
 
-    /** Redis: {@code ERR unknown command 'foo', with args beginning with: 'a' 'b' }. */
-    public static String unknownCommand(CommandArgs args) {
-        StringBuilder sb = new StringBuilder("ERR unknown command '");
-        appendSanitized(sb, args.string(0), 128);
-        sb.append("', with args beginning with: ");
-        for (int i = 1; i < args.count() && sb.length() < 128; i++) {
-            sb.append('\'');
-            appendSanitized(sb, args.string(i), 128 - sb.length());
-            sb.append("' ");
+    /**
+     * Redis: {@code ERR unknown command 'foo', with args beginning with: 'a' 'b' }, byte for byte
+     * as Redis formats it: the name as {@code %.128s}, then arguments as {@code '%.*s' } while the
+     * argument text is under 128 bytes, each cut to what is left of the 128; {@code %s} stops at a
+     * NUL byte; other bytes are echoed as they are (not decoded), and CR/LF become spaces.
+     */
+    public static byte[] unknownCommand(CommandArgs args) {
+        ErrorText t = new ErrorText("ERR unknown command '");
+        t.cString(args, 0, 128);
+        t.ascii("', with args beginning with: ");
+        int argsStart = t.length();
+        for (int i = 1; i < args.count() && t.length() - argsStart < 128; i++) {
+            t.ascii("'");
+            t.cString(args, i, 128 - (t.length() - argsStart - 1));
+            t.ascii("' ");
         }
-        return sb.toString();
+        return t.bytes();
     }
 
     /** addReplySubcommandSyntaxError: {@code ERR unknown subcommand or wrong number of arguments for 'x'. Try DEBUG HELP.} */
-    public static String unknownSubcommandOrArity(String subcommand, String command) {
-        StringBuilder sb = new StringBuilder("ERR unknown subcommand or wrong number of arguments for '");
-        appendSanitized(sb, subcommand, 128);
-        sb.append("'. Try ").append(command.toUpperCase(java.util.Locale.ROOT)).append(" HELP.");
-        return sb.toString();
+    public static byte[] unknownSubcommandOrArity(CommandArgs args, int i, String command) {
+        ErrorText t = new ErrorText("ERR unknown subcommand or wrong number of arguments for '");
+        t.cString(args, i, 128);
+        t.ascii("'. Try " + command.toUpperCase(java.util.Locale.ROOT) + " HELP.");
+        return t.bytes();
     }
 
     /** Redis: {@code ERR unknown subcommand 'x'. Try CONFIG HELP.} */
-    public static String unknownSubcommand(String subcommand, String command) {
-        StringBuilder sb = new StringBuilder("ERR unknown subcommand '");
-        appendSanitized(sb, subcommand, 128);
-        sb.append("'. Try ").append(command.toUpperCase(java.util.Locale.ROOT)).append(" HELP.");
-        return sb.toString();
+    public static byte[] unknownSubcommand(CommandArgs args, int i, String command) {
+        ErrorText t = new ErrorText("ERR unknown subcommand '");
+        t.cString(args, i, 128);
+        t.ascii("'. Try " + command.toUpperCase(java.util.Locale.ROOT) + " HELP.");
+        return t.bytes();
     }
 
-    /** Redis replaces newlines in echoed user input with spaces so the error stays one line. */
-    private static void appendSanitized(StringBuilder sb, String s, int max) {
-        int n = Math.min(s.length(), Math.max(0, max));
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            sb.append(c == '\r' || c == '\n' ? ' ' : c);
+    /** An error text built from raw bytes, as Redis's addReplyErrorFormat builds it. */
+    private static final class ErrorText {
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(96);
+
+        ErrorText(String start) {
+            ascii(start);
+        }
+
+        void ascii(String s) {
+            out.writeBytes(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+
+        /** Argument {@code i} as printf's {@code %.*s}: at most {@code max} bytes, up to a NUL; CR and LF as spaces. */
+        void cString(CommandArgs args, int i, int max) {
+            byte[] d = args.data();
+            int off = args.offset(i);
+            int n = Math.min(args.length(i), Math.max(0, max));
+            for (int k = 0; k < n; k++) {
+                byte b = d[off + k];
+                if (b == 0) {
+                    break;
+                }
+                out.write(b == '\r' || b == '\n' ? ' ' : b);
+            }
+        }
+
+        int length() {
+            return out.size();
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
         }
     }
 }

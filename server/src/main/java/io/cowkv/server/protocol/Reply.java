@@ -124,6 +124,20 @@ public final class Reply {
         out.writeBytes(CRLF);
     }
 
+    /** An error reply from raw bytes (text that echoes a client's bytes as they are, as Redis does). */
+    public void error(byte[] message) {
+        errors++;
+        int sp = 0;
+        while (sp < message.length && message[sp] != ' ') {
+            sp++;
+        }
+        lastErrorType = new String(message, 0, sp, StandardCharsets.US_ASCII);
+        lastErrorRejected = false;
+        out.writeByte('-');
+        out.writeBytes(message);
+        out.writeBytes(CRLF);
+    }
+
     public void error(ErrorReply e) {
         errors++;
         lastErrorType = e.type();

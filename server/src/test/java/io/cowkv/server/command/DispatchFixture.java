@@ -47,6 +47,22 @@ public final class DispatchFixture implements AutoCloseable {
         return dispatch(session, words);
     }
 
+    /**
+     * Dispatches one command given as raw bytes, one char per byte (ISO-8859-1: {@code \u0000}
+     * to {@code \u00ff}), and returns the raw reply the same way, so bytes that are not UTF-8
+     * can be checked as they are.
+     */
+    public String runLatin1(String... words) {
+        CommandArgs args = new CommandArgs();
+        for (String w : words) {
+            byte[] b = w.getBytes(StandardCharsets.ISO_8859_1);
+            args.add(b, 0, b.length);
+        }
+        out.clear();
+        dispatcher.dispatch(session, args);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
     private String dispatch(Session s, String... words) {
         CommandArgs args = new CommandArgs();
         for (String w : words) {

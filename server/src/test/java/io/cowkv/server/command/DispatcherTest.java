@@ -72,6 +72,17 @@ class DispatcherTest {
     }
 
     @Test
+    void unknownCommandsEchoBytesAsRedisFormatsThem() {
+        // bytes are echoed as they are (not decoded), CR/LF become spaces, a NUL ends an argument
+        assertThat(fixture.runLatin1("n\u00e9\rx", "\u00ff\u00fe\n", "ab\u0000cd", "z"))
+                .isEqualTo("-ERR unknown command 'n\u00e9 x', with args beginning with: '\u00ff\u00fe ' 'ab' 'z' \r\n");
+        // the arguments get 128 bytes between them (quotes and spaces included), the name 128
+        String expected = "-ERR unknown command '" + "c".repeat(128) + "', with args beginning with: '"
+                + "x".repeat(100) + "' '" + "y".repeat(25) + "' \r\n";
+        assertThat(fixture.runLatin1("c".repeat(300), "x".repeat(100), "y".repeat(100), "never")).isEqualTo(expected);
+    }
+
+    @Test
     void subcommandsHaveTheirOwnArityAndErrors() {
         assertThat(run("box", "OPEN", "x")).isEqualTo(":3\r\n");
         assertThat(run("box", "open")).isEqualTo("-ERR wrong number of arguments for 'box|open' command\r\n");

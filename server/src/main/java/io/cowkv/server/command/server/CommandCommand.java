@@ -55,7 +55,7 @@ public final class CommandCommand {
     private void all(Session s, CommandArgs a) {
         Reply r = s.reply();
         if (a.count() > 1) {
-            r.error(Errors.unknownSubcommand(a.string(1), "command"));
+            r.error(Errors.unknownSubcommand(a, 1, "command"));
             return;
         }
         r.array(server.commands.size());

@@ -138,7 +138,7 @@ public final class DebugCommand {
             default -> {
             }
         }
-        s.reply().error(Errors.unknownSubcommandOrArity(a.string(1), "DEBUG"));
+        s.reply().error(Errors.unknownSubcommandOrArity(a, 1, "DEBUG"));
     }
 
     private void help(Session s) {

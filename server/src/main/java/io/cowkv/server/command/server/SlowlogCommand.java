@@ -42,7 +42,7 @@ public final class SlowlogCommand {
     private void get(Session s, CommandArgs a) {
         Reply r = s.reply();
         if (a.count() > 3) {
-            r.error(Errors.unknownSubcommandOrArity(a.string(1), "slowlog"));
+            r.error(Errors.unknownSubcommandOrArity(a, 1, "slowlog"));
             return;
         }
         long count = 10;
