@@ -26,7 +26,11 @@ final class RandomCommands {
         /** A full SCAN iteration, see {@link DiffScanAll}. */
         SCAN_ALL,
         /** Integer replies within {@link Command#tolerance} of each other (TTL-like values). */
-        NEAR
+        NEAR,
+        /** Only the reply's type byte (HELLO: its map holds the client id, which differs). */
+        TYPE,
+        /** INFO keyspace with every {@code avg_ttl=} value masked (it depends on the moment). */
+        INFO_KEYSPACE
     }
 
     /** One command: its arguments, how its reply is compared, and (for NEAR) the tolerance. */
@@ -105,7 +109,10 @@ final class RandomCommands {
         if (pick < 94) {
             return databases();
         }
-        if (pick < 95) {
+        if (pick < 97) {
+            return connection();
+        }
+        if (pick < 98) {
             // a save and load of the whole data set (Redis's own RDB round trip against CowKV's):
             // values, encodings and TTLs must come back the same on both
             return random.nextInt(3) == 0 ? exact("SAVE") : exact("DEBUG", "RELOAD");
@@ -305,6 +312,19 @@ final class RandomCommands {
             case 2 -> exact("SWAPDB", oneOf("0", "1", "2"), oneOf("0", "1", "2", "16", "x"));
             case 3 -> random.nextInt(4) == 0 ? exact("FLUSHDB") : exact("DBSIZE");
             default -> exact("RENAME", key(), key());
+        };
+    }
+
+    /** The connection family: replies that depend only on the connection's own state. */
+    private Command connection() {
+        return switch (random.nextInt(7)) {
+            case 0 -> exact("PING", value());
+            case 1 -> exact("ECHO", value());
+            case 2 -> exact("CLIENT", "SETNAME", oneOf("conn", "", "a b", "x\ny", "name-1", "\u00e9"));
+            case 3 -> exact("CLIENT", "GETNAME");
+            case 4 -> new Command(bytes(List.of("HELLO", oneOf("2", "3", "3", "4", "x"))), Compare.TYPE, 0);
+            case 5 -> new Command(bytes(List.of("INFO", "keyspace")), Compare.INFO_KEYSPACE, 0);
+            default -> exact("PING");
         };
     }
 
