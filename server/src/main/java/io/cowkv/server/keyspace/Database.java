@@ -661,20 +661,11 @@ public final class Database {
      * database. Returns false when {@code k} is missing or {@code dk} exists and not {@code replace}.
      */
     public boolean copy(byte[] k, Database dst, byte[] dk, boolean replace) {
-        return copy(k, dst, dk, replace, true);
-    }
-
-    /**
-     * COPY ({@code duplicate}: the new key gets its own object, as Redis's dupStringObject) or the
-     * first half of RENAME/MOVE (the value keeps being the object it was).
-     */
-    private boolean copy(byte[] k, Database dst, byte[] dk, boolean replace, boolean duplicate) {
         Entry src = lookup(k);
         if (src == null) {
             return false;
         }
         boolean isInt = src.isInt();
-        boolean privateInt = isInt && (duplicate || EntryLayout.privateInt(arena.readInt(src.addr + META)));
         long iv = isInt ? src.longValue() : 0;
         byte[] value = isInt ? null : src.stringBytes();
         String enc = src.encoding();
@@ -686,10 +677,9 @@ public final class Database {
             dst.delete(dk);
         }
         if (isInt) {
+            // Redis's COPY duplicates the object (dupStringObject): never the shared integer
             Entry n = dst.setLong(dk, 0, dk.length, iv, false, expireAt);
-            if (privateInt) {
-                dst.arena.writeInt(n.addr + META, EntryLayout.withPrivateInt(dst.arena.readInt(n.addr + META), true));
-            }
+            dst.arena.writeInt(n.addr + META, EntryLayout.withPrivateInt(dst.arena.readInt(n.addr + META), true));
         } else {
             dst.setString(dk, 0, dk.length, value, 0, value.length, false,
                     enc.equals("raw") ? Entry.RAW : Entry.NO_INT, expireAt);
@@ -705,8 +695,7 @@ public final class Database {
         if (java.util.Arrays.equals(k, nk)) {
             return true;
         }
-        copy(k, this, nk, true, false);
-        delete(k);
+        moveRecord(k, this, nk);
         return true;
     }
 
@@ -715,9 +704,50 @@ public final class Database {
         if (lookup(k) == null || dst.lookup(k) != null) {
             return false;
         }
-        copy(k, dst, k, false, false);
-        delete(k);
+        moveRecord(k, dst, k);
         return true;
+    }
+
+    /**
+     * RENAME's and MOVE's move, as Redis moves the object: live key {@code k}'s record becomes key
+     * {@code dk}'s in {@code dst} (this database or another on the same arena), replacing any
+     * {@code dk} there. The header (type, encoding, access time, TTL, the private-integer mark)
+     * and an integer or inline value are copied arena to arena; a value in its own allocation
+     * changes owner without a byte of it being copied, so renaming a 100 MB value costs what
+     * renaming a small one does, and nothing of it passes through the Java heap. An open
+     * snapshot is unaffected: the old record is freed as any deleted one (its frames stay while
+     * the snapshot needs them), and the value's pages are only read here.
+     */
+    private void moveRecord(byte[] k, Database dst, byte[] dk) {
+        assert dst.arena == arena : "databases of one keyspace share the arena";
+        long rec = live(k, 0, k.length);
+        long mk = arena.readLong(rec + META);
+        int m = (int) mk;
+        int keyLen = (int) (mk >>> 32);
+        int vlen = EntryLayout.isInt(m) ? 0 : arena.readInt(rec + valueLenOffset(m));
+        long exp = expireOf(rec, m);
+        int kOff = keyOffset(m);
+        int nm = arena.snapshotOpen() ? m : withLru(m, lru.now()); // RENAME/MOVE look the key up for writing
+        long n = arena.allocate(recordSize(m, dk.length, vlen));
+        writeMetaAndKeyLength(n, nm, dk.length);
+        arena.copy(rec + EXPIRE, n + EXPIRE, kOff - EXPIRE); // expireAt, value8, valueLen, capacity: what m has
+        arena.write(n + kOff, dk, 0, dk.length);
+        if (EntryLayout.inline(m)) {
+            arena.copy(rec + kOff + keyLen, n + kOff + dk.length, vlen);
+        }
+        // unlink k (found by live above) and free its record, but not a value n now owns
+        long next = arena.readLong(rec + NEXT);
+        if (foundPrev == 0) {
+            arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
+        } else {
+            arena.writeLong(foundPrev + NEXT, next);
+        }
+        countExpireChange(exp, Entry.NO_EXPIRE);
+        used--;
+        arena.free(rec, recordSize(m, keyLen, vlen));
+        long old = dst.live(dk, 0, dk.length);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : dst.expireOf(old);
+        dst.place(n, old, oldExpire, exp);
     }
 
     /** Deletes every key and the tables (FLUSHDB). */

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The arena keyspace against a plain map model: random sets (short, long, integer, huge values),
- * deletes, expires, flushes, swaps and rehash steps, with freezes whose walks must equal the model
+ * deletes, renames and moves, expires, flushes, swaps and rehash steps, with freezes whose walks must equal the model
  * as it was at the freeze while the live side keeps changing. Every arena byte is freed at the end.
  */
 class KeyspaceModelProperties {
@@ -113,9 +113,29 @@ class KeyspaceModelProperties {
                 long exp = keepTtl ? (old != null ? old.expireAt : Entry.NO_EXPIRE) : ttl;
                 m.put(key, new Val(v, exp));
                 assertThat(new String(e.stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(v);
-            } else if (op < 60) {
+            } else if (op < 54) {
                 boolean existed = db.delete(b(key));
                 assertThat(existed).isEqualTo(m.remove(key) != null);
+            } else if (op < 60) {
+                // RENAME (replacing any target) or MOVE (only to a database without the key): the
+                // record is handed over, an external value without being copied
+                Val v = m.get(key);
+                if (rnd.nextBoolean()) {
+                    String to = "key:" + rnd.nextInt(keySpace) + (rnd.nextInt(20) == 0 ? "-" + "r".repeat(3000) : "");
+                    assertThat(db.rename(b(key), b(to))).isEqualTo(v != null);
+                    if (v != null) {
+                        m.remove(key);
+                        m.put(to, v);
+                    }
+                } else {
+                    int other = (dbi + 1 + rnd.nextInt(2)) % 3;
+                    boolean expected = v != null && !model[other].containsKey(key);
+                    assertThat(db.move(b(key), ks.db(other))).isEqualTo(expected);
+                    if (expected) {
+                        m.remove(key);
+                        model[other].put(key, v);
+                    }
+                }
             } else if (op < 70) {
                 Entry e = db.lookup(b(key));
                 assertThat(e != null).isEqualTo(m.containsKey(key));

@@ -292,4 +292,49 @@ class KeyspaceTest {
         assertThat(ks.db(0).move(b("bb"), ks.db(3))).isTrue();
         assertThat(ks.db(3).size()).isEqualTo(1);
     }
+
+    /**
+     * RENAME and MOVE hand the record over: a value in its own allocation is not copied (the
+     * arena's bytes in use do not change beyond the key's length), inline and integer values and
+     * TTLs come along, the replaced key is freed, and a snapshot open meanwhile still sees the
+     * keys and values of its freeze, also after the renamed value is appended to.
+     */
+    @Test
+    void renameAndMoveHandTheRecordOverEvenWithASnapshotOpen() {
+        Database db = ks.db(0);
+        String big = "x".repeat(100_000);
+        set(db, "big", big);
+        set(db, "small", "inline value");
+        db.setLong(b("n"), 0, 1, 42, false, now[0] + 60_000);
+        set(db, "victim", "y".repeat(50_000));
+        FrozenKeyspace f = ks.freeze();
+        long used = ks.arena().usedBytes();
+        assertThat(db.rename(b("big"), b("victim"))).isTrue(); // replaces victim
+        assertThat(ks.arena().usedBytes()).as("victim's 50 KB freed, big's 100 KB not copied")
+                .isLessThan(used - 40_000);
+        assertThat(db.rename(b("small"), b("small2"))).isTrue();
+        assertThat(db.move(b("n"), ks.db(1))).isTrue();
+        db.append(db.lookup(b("victim")), b("!"), 0, 1);
+
+        assertThat(db.lookup(b("big"))).isNull();
+        assertThat(new String(db.lookup(b("victim")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo(big + "!");
+        assertThat(new String(db.lookup(b("small2")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo("inline value");
+        Entry n = ks.db(1).lookup(b("n"));
+        assertThat(n.isInt()).isTrue();
+        assertThat(n.longValue()).isEqualTo(42);
+        assertThat(n.expireAt()).isEqualTo(now[0] + 60_000);
+        assertThat(db.size()).isEqualTo(2);
+        assertThat(db.expires()).isZero();
+        assertThat(ks.db(1).expires()).isEqualTo(1);
+
+        java.util.Map<String, String> frozen = new java.util.HashMap<>();
+        f.forEach(0, (k, kl, v, vl, exp) -> frozen.put(new String(k, 0, kl, StandardCharsets.UTF_8),
+                v == null ? null : new String(v, 0, vl, StandardCharsets.UTF_8)));
+        assertThat(frozen.keySet()).containsExactlyInAnyOrder("big", "small", "n", "victim");
+        assertThat(frozen.get("big")).isEqualTo(big);
+        assertThat(frozen.get("victim")).isEqualTo("y".repeat(50_000));
+        assertThat(frozen.get("small")).isEqualTo("inline value");
+        f.close();
+        assertThat(ks.arena().framesHeldForSnapshot()).isZero();
+    }
 }
