@@ -661,29 +661,13 @@ public final class Database {
      * database. Returns false when {@code k} is missing or {@code dk} exists and not {@code replace}.
      */
     public boolean copy(byte[] k, Database dst, byte[] dk, boolean replace) {
-        Entry src = lookup(k);
-        if (src == null) {
+        if (lookup(k) == null) {
             return false;
         }
-        boolean isInt = src.isInt();
-        long iv = isInt ? src.longValue() : 0;
-        byte[] value = isInt ? null : src.stringBytes();
-        String enc = src.encoding();
-        long expireAt = src.expireAt();
-        if (dst.lookup(dk) != null) {
-            if (!replace) {
-                return false;
-            }
-            dst.delete(dk);
+        if (dst.lookup(dk) != null && !replace) {
+            return false;
         }
-        if (isInt) {
-            // Redis's COPY duplicates the object (dupStringObject): never the shared integer
-            Entry n = dst.setLong(dk, 0, dk.length, iv, false, expireAt);
-            dst.arena.writeInt(n.addr + META, EntryLayout.withPrivateInt(dst.arena.readInt(n.addr + META), true));
-        } else {
-            dst.setString(dk, 0, dk.length, value, 0, value.length, false,
-                    enc.equals("raw") ? Entry.RAW : Entry.NO_INT, expireAt);
-        }
+        transferRecord(k, dst, dk, true);
         return true;
     }
 
@@ -695,7 +679,7 @@ public final class Database {
         if (java.util.Arrays.equals(k, nk)) {
             return true;
         }
-        moveRecord(k, this, nk);
+        transferRecord(k, this, nk, false);
         return true;
     }
 
@@ -704,21 +688,26 @@ public final class Database {
         if (lookup(k) == null || dst.lookup(k) != null) {
             return false;
         }
-        moveRecord(k, dst, k);
+        transferRecord(k, dst, k, false);
         return true;
     }
 
     /**
-     * RENAME's and MOVE's move, as Redis moves the object: live key {@code k}'s record becomes key
-     * {@code dk}'s in {@code dst} (this database or another on the same arena), replacing any
-     * {@code dk} there. The header (type, encoding, access time, TTL, the private-integer mark)
-     * and an integer or inline value are copied arena to arena; a value in its own allocation
-     * changes owner without a byte of it being copied, so renaming a 100 MB value costs what
-     * renaming a small one does, and nothing of it passes through the Java heap. An open
-     * snapshot is unaffected: the old record is freed as any deleted one (its frames stay while
-     * the snapshot needs them), and the value's pages are only read here.
+     * COPY ({@code duplicate}) or RENAME/MOVE (not): live key {@code k}'s record is copied, or
+     * handed over, to key {@code dk} in {@code dst} (this database or another on the same arena),
+     * replacing any {@code dk} there. The header (type, encoding, TTL) and an integer or inline
+     * value are copied arena to arena; nothing passes through the Java heap.
+     * <ul>
+     * <li>RENAME/MOVE move Redis's object: the record keeps its private-integer mark, and a value
+     * in its own allocation changes owner without a byte of it being copied, so renaming a 100 MB
+     * value costs what renaming a small one does. The old record is freed as any deleted one (its
+     * frames stay while an open snapshot needs them); the value's pages are only read.
+     * <li>COPY makes a new object (Redis's dupStringObject): its own allocation of exactly the
+     * value's length, a fresh access time, and an integer marked private (OBJECT REFCOUNT 1).
+     * </ul>
+     * The access time is set as a write look-up sets it (not while a snapshot is open).
      */
-    private void moveRecord(byte[] k, Database dst, byte[] dk) {
+    private void transferRecord(byte[] k, Database dst, byte[] dk, boolean duplicate) {
         assert dst.arena == arena : "databases of one keyspace share the arena";
         long rec = live(k, 0, k.length);
         long mk = arena.readLong(rec + META);
@@ -727,24 +716,35 @@ public final class Database {
         int vlen = EntryLayout.isInt(m) ? 0 : arena.readInt(rec + valueLenOffset(m));
         long exp = expireOf(rec, m);
         int kOff = keyOffset(m);
-        int nm = arena.snapshotOpen() ? m : withLru(m, lru.now()); // RENAME/MOVE look the key up for writing
+        int nm = duplicate || !arena.snapshotOpen() ? withLru(m, lru.now()) : m;
+        if (duplicate && EntryLayout.isInt(m)) {
+            nm = EntryLayout.withPrivateInt(nm, true);
+        }
         long n = arena.allocate(recordSize(m, dk.length, vlen));
         writeMetaAndKeyLength(n, nm, dk.length);
         arena.copy(rec + EXPIRE, n + EXPIRE, kOff - EXPIRE); // expireAt, value8, valueLen, capacity: what m has
         arena.write(n + kOff, dk, 0, dk.length);
         if (EntryLayout.inline(m)) {
             arena.copy(rec + kOff + keyLen, n + kOff + dk.length, vlen);
+        } else if (duplicate && external(m)) {
+            int cap = Math.max(1, vlen);
+            long va = arena.allocate(cap);
+            arena.copy(arena.readLong(rec + value8Offset(m)), va, vlen);
+            arena.writeLong(n + value8Offset(m), va);
+            arena.writeInt(n + capacityOffset(m), cap);
         }
-        // unlink k (found by live above) and free its record, but not a value n now owns
-        long next = arena.readLong(rec + NEXT);
-        if (foundPrev == 0) {
-            arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
-        } else {
-            arena.writeLong(foundPrev + NEXT, next);
+        if (!duplicate) {
+            // unlink k (found by live above) and free its record, but not a value n now owns
+            long next = arena.readLong(rec + NEXT);
+            if (foundPrev == 0) {
+                arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
+            } else {
+                arena.writeLong(foundPrev + NEXT, next);
+            }
+            countExpireChange(exp, Entry.NO_EXPIRE);
+            used--;
+            arena.free(rec, recordSize(m, keyLen, vlen));
         }
-        countExpireChange(exp, Entry.NO_EXPIRE);
-        used--;
-        arena.free(rec, recordSize(m, keyLen, vlen));
         long old = dst.live(dk, 0, dk.length);
         long oldExpire = old == 0 ? Entry.NO_EXPIRE : dst.expireOf(old);
         dst.place(n, old, oldExpire, exp);

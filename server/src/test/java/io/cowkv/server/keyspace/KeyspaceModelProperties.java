@@ -117,15 +117,28 @@ class KeyspaceModelProperties {
                 boolean existed = db.delete(b(key));
                 assertThat(existed).isEqualTo(m.remove(key) != null);
             } else if (op < 60) {
-                // RENAME (replacing any target) or MOVE (only to a database without the key): the
-                // record is handed over, an external value without being copied
+                // RENAME (replacing any target), COPY, or MOVE (only to a database without the
+                // key): the record is handed over (an external value without being copied) or copied
                 Val v = m.get(key);
-                if (rnd.nextBoolean()) {
+                int how = rnd.nextInt(3);
+                if (how == 0) {
                     String to = "key:" + rnd.nextInt(keySpace) + (rnd.nextInt(20) == 0 ? "-" + "r".repeat(3000) : "");
                     assertThat(db.rename(b(key), b(to))).isEqualTo(v != null);
                     if (v != null) {
                         m.remove(key);
                         m.put(to, v);
+                    }
+                } else if (how == 1) { // COPY, to any database, replacing or not
+                    int other = rnd.nextInt(3);
+                    String to = "key:" + rnd.nextInt(keySpace);
+                    boolean replace = rnd.nextBoolean();
+                    boolean expected = v != null && !(other == dbi && to.equals(key))
+                            && (replace || !model[other].containsKey(to));
+                    if (!(other == dbi && to.equals(key))) {
+                        assertThat(db.copy(b(key), ks.db(other), b(to), replace)).isEqualTo(expected);
+                    }
+                    if (expected) {
+                        model[other].put(to, v);
                     }
                 } else {
                     int other = (dbi + 1 + rnd.nextInt(2)) % 3;
