@@ -254,6 +254,7 @@ public final class CowKvServer {
         keyspace.close();
         snapshots.close();
         ServerLog.warning("CowKV is now ready to exit, bye bye...");
+        ServerLog.flush();
     }
 
     /** INFO memory over the arena: used_memory is the bytes allocated for keys and values. */

@@ -50,6 +50,7 @@ public final class Main {
         } catch (IllegalStateException e) {
             // e.g. an io-transport that cannot run here: the reason, not a stack trace
             ServerLog.warning("Fatal error, can't start: " + e.getMessage());
+            ServerLog.flush();
             System.exit(1);
             return;
         }
@@ -57,7 +58,8 @@ public final class Main {
             server.start();
         } catch (Exception e) {
             ServerLog.warning(e.getMessage());
-            server.stop();
+            server.stop(); // flushes the log
+            ServerLog.flush();
             System.exit(1);
         }
     }
