@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The scripted differential tests check the cases someone thought of; this one finds the
  * combinations nobody wrote down (an option order, a value that changes encoding, a key moved
  * between databases with a TTL). Seeds are fixed, so a failure reproduces: its message names the
- * seed, the step, both replies and the commands before it. Odd seeds speak RESP3 (HELLO 3).
+ * seed, the step, both replies and the commands before it. Odd seeds speak RESP3 (HELLO 3); every
+ * third seed starts with 1,000-7,000 more keys in database 0 (DEBUG POPULATE).
  * {@code -Dcowkv.randomdiff.seeds=N} and {@code -Dcowkv.randomdiff.commands=M} run a longer
  * search than the default 24 sequences of 600 commands (a few seconds).
  */
@@ -73,6 +74,11 @@ class RandomDifferentialTest {
                 assertThat(Resp.escape(conn.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"))).isEqualTo("+OK\\r\\n");
                 if (seed % 2 == 1) {
                     conn.call("HELLO", "3");
+                }
+                if (seed % 3 == 0) {
+                    // a bigger dictionary under the pool keys: resizes, rehashing, long SCANs
+                    assertThat(Resp.escape(conn.call("DEBUG", "POPULATE", Long.toString(1000 * (seed % 7 + 1)))))
+                            .isEqualTo("+OK\\r\\n");
                 }
             }
             RandomCommands commands = new RandomCommands(seed);
