@@ -1,5 +1,6 @@
 package io.cowkv.it;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
  */
 public final class CowKvProcess extends ServerProcess {
     private final List<String> extraArgs;
+    private final List<String> jvmOptions = new ArrayList<>();
 
     public CowKvProcess() {
         this(new String[0]);
@@ -28,6 +30,43 @@ public final class CowKvProcess extends ServerProcess {
         CowKvProcess p = new CowKvProcess();
         p.start();
         return p;
+    }
+
+    /** Adds JVM options (before {@code -jar}) for the next start; returns this. */
+    public CowKvProcess jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /**
+     * CowKV with Netty's leak detector at its most thorough level (every buffer tracked), for
+     * tests that end with {@link #assertNoBufferLeaks()}.
+     */
+    public static CowKvProcess withLeakDetection(String... extraArgs) {
+        return new CowKvProcess(extraArgs).jvmOptions("-Dio.netty.leakDetection.level=paranoid");
+    }
+
+    /**
+     * Fails if Netty reported a leaked buffer. A leak is reported when its buffer has been
+     * collected and a later allocation is tracked, so this makes the server collect its heap
+     * ({@code jcmd <pid> GC.run}), sends it some traffic, and then reads its output for
+     * {@code LEAK:}. Needs the process started with {@link #withLeakDetection}.
+     */
+    public void assertNoBufferLeaks() throws IOException, InterruptedException {
+        Path jcmd = Path.of(java()).resolveSibling("jcmd");
+        Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run")
+                .redirectErrorStream(true).start();
+        String gcOut = new String(gc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!gc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || gc.exitValue() != 0) {
+            throw new IllegalStateException("jcmd GC.run failed: " + gcOut);
+        }
+        try (RespConnection c = new RespConnection(this)) {
+            for (int i = 0; i < 200; i++) {
+                c.call("ECHO", "x".repeat(i * 50));
+            }
+        }
+        Thread.sleep(200); // the detector logs through slf4j on stderr, which output() collects
+        org.assertj.core.api.Assertions.assertThat(output()).as("Netty leak reports in CowKV's output").doesNotContain("LEAK:");
     }
 
     static Path jar() {
@@ -49,7 +88,9 @@ public final class CowKvProcess extends ServerProcess {
 
     @Override
     protected List<String> command(int port, Path dir) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar().toString(),
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar().toString(),
                 "--port", Integer.toString(port), "--bind", HOST, "--dir", dir.toString(), "--save", ""));
         cmd.addAll(extraArgs);
         return cmd;

@@ -45,15 +45,20 @@ class DifferentialTest {
     @BeforeAll
     void startServers() throws Exception {
         // DEBUG is compared too (debug.redis): allowed from loopback on both servers
-        servers = ServerPair.start("--enable-debug-command", "local");
+        // Netty's leak detector on for CowKV, checked when the scripts are done
+        servers = ServerPair.startWithLeakDetection("--enable-debug-command", "local");
         cowkv = servers.cowkv;
         redis = servers.redis;
     }
 
     @AfterAll
-    void stopServers() {
+    void stopServers() throws Exception {
         if (servers != null) {
-            servers.close();
+            try {
+                servers.cowkv.assertNoBufferLeaks();
+            } finally {
+                servers.close();
+            }
         }
     }
 

@@ -47,15 +47,20 @@ class RandomDifferentialTest {
 
     @BeforeAll
     void startServers() throws Exception {
-        servers = ServerPair.start("--enable-debug-command", "local"); // DEBUG DIGEST-VALUE, SET-ACTIVE-EXPIRE
+        // DEBUG DIGEST-VALUE, SET-ACTIVE-EXPIRE; Netty's leak detector on, checked at the end
+        servers = ServerPair.startWithLeakDetection("--enable-debug-command", "local");
         cowkv = servers.cowkv;
         redis = servers.redis;
     }
 
     @AfterAll
-    void stopServers() {
+    void stopServers() throws Exception {
         if (servers != null) {
-            servers.close();
+            try {
+                servers.cowkv.assertNoBufferLeaks();
+            } finally {
+                servers.close();
+            }
         }
     }
 

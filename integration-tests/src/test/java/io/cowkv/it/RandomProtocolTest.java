@@ -44,13 +44,17 @@ class RandomProtocolTest {
 
     @BeforeAll
     void startServers() throws Exception {
-        servers = ServerPair.start();
+        servers = ServerPair.startWithLeakDetection();
     }
 
     @AfterAll
-    void stopServers() {
+    void stopServers() throws Exception {
         if (servers != null) {
-            servers.close();
+            try {
+                servers.cowkv.assertNoBufferLeaks();
+            } finally {
+                servers.close();
+            }
         }
     }
 

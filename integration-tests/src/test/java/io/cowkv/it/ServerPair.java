@@ -16,11 +16,20 @@ final class ServerPair implements AutoCloseable {
 
     /** Starts Redis, then CowKV; if CowKV fails to start, Redis is stopped again. */
     static ServerPair start(String... extraArgs) throws Exception {
+        return start(false, extraArgs);
+    }
+
+    /** As {@link #start(String...)}, CowKV with Netty's leak detector on (see {@link CowKvProcess#assertNoBufferLeaks}). */
+    static ServerPair startWithLeakDetection(String... extraArgs) throws Exception {
+        return start(true, extraArgs);
+    }
+
+    private static ServerPair start(boolean leakDetection, String... extraArgs) throws Exception {
         RedisProcess.assumeAvailable();
         RedisProcess redis = new RedisProcess(extraArgs);
         redis.start();
         try {
-            CowKvProcess cowkv = new CowKvProcess(extraArgs);
+            CowKvProcess cowkv = leakDetection ? CowKvProcess.withLeakDetection(extraArgs) : new CowKvProcess(extraArgs);
             cowkv.start();
             return new ServerPair(cowkv, redis);
         } catch (Exception | Error e) {

@@ -187,6 +187,11 @@ public abstract class ServerProcess implements AutoCloseable {
     }
 
     /** Whether the process is still running. */
+    /** The running process's id. */
+    public final long pid() {
+        return process.pid();
+    }
+
     public final boolean isAlive() {
         return process != null && process.isAlive();
     }
