@@ -30,6 +30,11 @@ public final class Dispatcher {
         this.internalErrors = log;
     }
 
+    /** Reports an internal error found outside a command handler (a connection's pipeline) the same way. */
+    public void reportInternalError(String message) {
+        internalErrors.accept(message);
+    }
+
     public Dispatcher(ServerContext server) {
         this.server = server;
     }

@@ -251,6 +251,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection resets and similar I/O errors end the connection quietly, as in Redis.
+        // Anything else is a bug (or an exhausted resource) outside a command, which the
+        // dispatcher would have answered with an error: it still ends only this connection, but
+        // it is logged, so a dropped connection is never a mystery.
+        if (!(cause instanceof java.io.IOException)) {
+            dispatcher.reportInternalError("Closing a client connection after an unexpected error: " + cause);
+        }
         ctx.close();
     }
 }

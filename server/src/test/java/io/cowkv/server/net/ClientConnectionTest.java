@@ -32,6 +32,8 @@ class ClientConnectionTest {
     private ServerContext ctx;
     private EmbeddedChannel ch;
     private final List<ByteBuf> inputs = new ArrayList<>();
+    private final List<String> logged = new ArrayList<>();
+    private Dispatcher dispatcher;
 
     @BeforeEach
     void setUp() {
@@ -40,7 +42,13 @@ class ClientConnectionTest {
         ctx = new ServerContext(keyspace, new ServerConfig(), registry, "7.0.15");
         new ConnectionCommands(ctx).register(registry);
         new StringCommands(ctx).register(registry);
-        ch = new EmbeddedChannel(new ClientConnection(ctx, new Dispatcher(ctx), new ClientConnection.ConnectionEvents() {
+        dispatcher = new Dispatcher(ctx);
+        dispatcher.internalErrors(logged::add);
+        ch = newChannel();
+    }
+
+    private EmbeddedChannel newChannel() {
+        return new EmbeddedChannel(new ClientConnection(ctx, dispatcher, new ClientConnection.ConnectionEvents() {
             @Override
             public void opened(Session s) {
             }
@@ -103,6 +111,18 @@ class ClientConnectionTest {
         assertThat(output()).isEqualTo("+PONG\r\n-ERR Protocol error: expected '$', got 'x'\r\n");
         assertThat(ch.isOpen()).isFalse();
         assertThat(ctx.clients.size()).isZero();
+    }
+
+    @Test
+    void anUnexpectedPipelineErrorClosesTheConnectionAndIsLogged() {
+        ch.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(logged).as("I/O errors end a connection quietly, as in Redis").isEmpty();
+        ch.finishAndReleaseAll();
+        ch = newChannel();
+        ch.pipeline().fireExceptionCaught(new IllegalStateException("a bug"));
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(logged).singleElement().asString().contains("unexpected error").contains("a bug");
     }
 
     @Test
