@@ -61,11 +61,41 @@ abstract class Param {
 
         @Override
         long convert(String s) throws ConfigException {
+            // Redis's string2ll: an optional '-', digits, nothing else (no spaces, no '+')
+            if (s.isEmpty() || s.charAt(0) == '+' || !s.equals(s.trim())) {
+                throw new ConfigException("argument couldn't be parsed into an integer");
+            }
             try {
-                return Long.parseLong(s.trim());
+                return Long.parseLong(s);
             } catch (NumberFormatException e) {
                 throw new ConfigException("argument couldn't be parsed into an integer");
             }
+        }
+    }
+
+    /**
+     * An integer that Redis stores clamped (hz: any value from 0 to INT_MAX is accepted, and
+     * CONFIG GET then shows it brought into [lo, hi], as Redis's updateHZ does).
+     */
+    static final class ClampedIntParam extends NumberParam {
+        private final long lo;
+        private final long hi;
+
+        ClampedIntParam(String name, boolean mutable, long def, long min, long max, long lo, long hi) {
+            super(name, mutable, def, min, max);
+            this.lo = lo;
+            this.hi = hi;
+        }
+
+        @Override
+        long convert(String s) throws ConfigException {
+            return new IntParam(name, mutable, 0, min, max).convert(s);
+        }
+
+        @Override
+        void parse(String s) throws ConfigException {
+            super.parse(s);
+            value = Math.max(lo, Math.min(hi, value));
         }
     }
 
@@ -76,16 +106,29 @@ abstract class Param {
 
         @Override
         long convert(String s) throws ConfigException {
-            long v = parseMemory(s);
+            if (isDigits(s) && s.length() > 0 && parseMemory(s) < 0) {
+                // digits beyond a long: Redis reads them (strtoull) and refuses the range
+                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+            }
+            long v = s.isEmpty() ? 0 : parseMemory(s); // memtoull("") is 0
             if (v < 0) {
                 throw new ConfigException("argument must be a memory value");
             }
             return v;
         }
 
+        private static boolean isDigits(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (!Character.isDigit(s.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** Redis's memtoull: plain bytes or with k/kb/m/mb/g/gb (case-insensitive); -1 when invalid. */
         static long parseMemory(String s) {
-            String t = s.trim().toLowerCase(Locale.ROOT);
+            String t = s.toLowerCase(Locale.ROOT); // no trimming: memtoull refuses spaces
             long mul = 1;
             String[][] units = {{"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"},
                 {"k", "1000"}, {"m", "1000000"}, {"g", "1000000000"}, {"b", "1"}};
@@ -127,7 +170,7 @@ abstract class Param {
 
         @Override
         void parse(String s) throws ConfigException {
-            String t = s.trim().toLowerCase(Locale.ROOT);
+            String t = s.toLowerCase(Locale.ROOT); // no trimming: yesnotoi compares the whole string
             if (t.equals("yes")) {
                 value = true;
             } else if (t.equals("no")) {
@@ -155,7 +198,7 @@ abstract class Param {
 
         @Override
         void parse(String s) throws ConfigException {
-            String t = s.trim().toLowerCase(Locale.ROOT);
+            String t = s.toLowerCase(Locale.ROOT); // no trimming: Redis compares the whole string
             for (String a : allowed) {
                 if (a.equals(t)) {
                     value = a;

@@ -1,6 +1,7 @@
 package io.cowkv.server.config;
 
 import io.cowkv.server.config.Param.BoolParam;
+import io.cowkv.server.config.Param.ClampedIntParam;
 import io.cowkv.server.config.Param.EnumParam;
 import io.cowkv.server.config.Param.IntParam;
 import io.cowkv.server.config.Param.MemoryParam;
@@ -46,7 +47,7 @@ public final class ServerConfig {
     private final StringParam logfile = add(new StringParam("logfile", false, ""));
     private final SaveParam save = add(new SaveParam());
     private final BoolParam rdbcompression = add(new BoolParam("rdbcompression", true, true));
-    private final BoolParam rdbchecksum = add(new BoolParam("rdbchecksum", true, true));
+    private final BoolParam rdbchecksum = add(new BoolParam("rdbchecksum", false, true)); // immutable in Redis 7.0
     private final BoolParam stopWritesOnBgsaveError = add(new BoolParam("stop-writes-on-bgsave-error", true, true));
     private final BoolParam rdbDelSyncFiles = add(new BoolParam("rdb-del-sync-files", true, false));
     /** Sync the dump every 4 MiB while it is written (Redis's rio autosync). */
@@ -60,21 +61,22 @@ public final class ServerConfig {
             "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
             "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
     // Eviction tuning Redis 7 has; accepted and shown, not used until CowKV evicts.
-    private final IntParam maxmemorySamples = add(new IntParam("maxmemory-samples", true, 5, 1, 64));
+    private final IntParam maxmemorySamples = add(new IntParam("maxmemory-samples", true, 5, 1, Integer.MAX_VALUE));
     private final IntParam maxmemoryEvictionTenacity = add(new IntParam("maxmemory-eviction-tenacity", true, 10, 0, 100));
     private final MemoryParam maxmemoryClients = add(new MemoryParam("maxmemory-clients", true, 0, 0, Long.MAX_VALUE));
-    private final IntParam hz = add(new IntParam("hz", true, 10, 1, 500));
+    /** Accepts 0..INT_MAX and keeps it within 1..500, as Redis (CONFIG GET shows the kept value). */
+    private final ClampedIntParam hz = add(new ClampedIntParam("hz", true, 10, 0, Integer.MAX_VALUE, 1, 500));
     private final BoolParam appendonly = add(new BoolParam("appendonly", false, false));
     private final BoolParam daemonize = add(new BoolParam("daemonize", false, false));
     private final StringParam pidfile = add(new StringParam("pidfile", false, ""));
     private final BoolParam protectedMode = add(new BoolParam("protected-mode", true, true));
     private final IntParam activeExpireEffort = add(new IntParam("active-expire-effort", true, 1, 1, 10));
-    private final IntParam hashMaxListpackEntries = add(new IntParam("hash-max-listpack-entries", true, 128, 0, Long.MAX_VALUE));
-    private final IntParam hashMaxListpackValue = add(new IntParam("hash-max-listpack-value", true, 64, 0, Long.MAX_VALUE));
+    private final IntParam hashMaxListpackEntries = add(new IntParam("hash-max-listpack-entries", true, 512, 0, Long.MAX_VALUE));
+    private final MemoryParam hashMaxListpackValue = add(new MemoryParam("hash-max-listpack-value", true, 64, 0, Long.MAX_VALUE));
     private final IntParam setMaxIntsetEntries = add(new IntParam("set-max-intset-entries", true, 512, 0, Long.MAX_VALUE));
     private final IntParam setMaxListpackEntries = add(new IntParam("set-max-listpack-entries", true, 128, 0, Long.MAX_VALUE));
     private final IntParam zsetMaxListpackEntries = add(new IntParam("zset-max-listpack-entries", true, 128, 0, Long.MAX_VALUE));
-    private final IntParam zsetMaxListpackValue = add(new IntParam("zset-max-listpack-value", true, 64, 0, Long.MAX_VALUE));
+    private final MemoryParam zsetMaxListpackValue = add(new MemoryParam("zset-max-listpack-value", true, 64, 0, Long.MAX_VALUE));
     private final IntParam listMaxListpackSize = add(new IntParam("list-max-listpack-size", true, -2, Integer.MIN_VALUE, Integer.MAX_VALUE));
     private final MemoryParam arenaPageSize = add(new MemoryParam("arena-page-size", false, 4096, 4096, 65536));
     /** Who may run DEBUG: no one ("no", the default), everyone ("yes"), loopback clients ("local"). */

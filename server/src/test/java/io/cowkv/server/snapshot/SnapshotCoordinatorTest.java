@@ -359,7 +359,7 @@ class SnapshotCoordinatorTest {
 
     @Test
     void checksumOffWritesAZeroChecksum() throws Exception {
-        config.set("rdbchecksum", "no", false);
+        config.set("rdbchecksum", "no", true);
         set(0, "a", "1", 0);
         assertThat(snapshots.save()).isEqualTo(SnapshotCoordinator.SaveReply.OK);
         byte[] b = Files.readAllBytes(dump());

@@ -92,7 +92,7 @@ public final class ConfigCommand {
                 r.error("ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(i) + "'");
                 return;
             }
-            // Errors name the parameter as the client typed it, as Redis does.
+            // These errors name the parameter as the client typed it, as Redis does.
             if (!server.config.isMutable(name)) {
                 r.error("ERR CONFIG SET failed (possibly related to argument '" + a.string(i) + "') - can't set immutable config");
                 return;
@@ -126,7 +126,9 @@ public final class ConfigCommand {
                         // the old value was valid before; cannot fail
                     }
                 }
-                r.error("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + e.getMessage());
+                // a value error names the parameter by its own name (Redis's config->name), where
+                // the checks above echo what the client typed
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + p[0] + "') - " + e.getMessage());
                 return;
             }
         }
