@@ -54,11 +54,7 @@ class DifferentialTest {
     @AfterAll
     void stopServers() throws Exception {
         if (servers != null) {
-            try {
-                servers.cowkv.assertNoBufferLeaks();
-            } finally {
-                servers.close();
-            }
+            servers.closeAfterLeakCheck();
         }
     }
 

@@ -56,11 +56,7 @@ class RandomDifferentialTest {
     @AfterAll
     void stopServers() throws Exception {
         if (servers != null) {
-            try {
-                servers.cowkv.assertNoBufferLeaks();
-            } finally {
-                servers.close();
-            }
+            servers.closeAfterLeakCheck();
         }
     }
 

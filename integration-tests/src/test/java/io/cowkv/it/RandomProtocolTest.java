@@ -50,11 +50,7 @@ class RandomProtocolTest {
     @AfterAll
     void stopServers() throws Exception {
         if (servers != null) {
-            try {
-                servers.cowkv.assertNoBufferLeaks();
-            } finally {
-                servers.close();
-            }
+            servers.closeAfterLeakCheck();
         }
     }
 

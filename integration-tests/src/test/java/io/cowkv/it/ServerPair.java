@@ -38,6 +38,15 @@ final class ServerPair implements AutoCloseable {
         }
     }
 
+    /** Fails on buffers CowKV leaked ({@link CowKvProcess#assertNoBufferLeaks}), then stops both servers either way. */
+    void closeAfterLeakCheck() throws Exception {
+        try {
+            cowkv.assertNoBufferLeaks();
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
         try {
