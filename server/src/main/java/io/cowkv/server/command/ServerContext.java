@@ -49,6 +49,11 @@ public final class ServerContext {
         slowlog.maxLen(config.slowlogMaxLen());
         config.onChange("slowlog-log-slower-than", () -> slowlog.slowerThan(config.slowlogLogSlowerThan()));
         config.onChange("slowlog-max-len", () -> slowlog.maxLen(config.slowlogMaxLen()));
+        Runnable sharing = () -> keyspace.shareIntegers(config.maxmemory() == 0
+                || !(config.maxmemoryPolicy().endsWith("-lru") || config.maxmemoryPolicy().endsWith("-lfu")));
+        sharing.run();
+        config.onChange("maxmemory", sharing);
+        config.onChange("maxmemory-policy", sharing);
         byte[] rnd = new byte[20];
         new java.security.SecureRandom().nextBytes(rnd);
         StringBuilder sb = new StringBuilder();

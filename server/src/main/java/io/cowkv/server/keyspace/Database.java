@@ -320,6 +320,15 @@ public final class Database {
     private static final int STRING = ValueType.STRING.ordinal();
 
     /**
+     * Whether an integer written now may be Redis's shared object for 0-9999 (OBJECT REFCOUNT
+     * 2147483647). Redis shares none while maxmemory is set with an LRU or LFU policy
+     * (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each object needs its own access time); decided when
+     * the value is written, as Redis decides when it makes the object. Set by
+     * {@link Keyspace#shareIntegers}.
+     */
+    boolean shareIntegers = true;
+
+    /**
      * INCR's fast path: stores {@code v} in place in {@code e} when it is int-encoded, keeping its
      * TTL, and returns true; returns false and changes nothing otherwise. {@code e} must come from a
      * lookup in this database with no write in between (the flyweight still names a live record).
@@ -332,7 +341,7 @@ public final class Database {
         }
         arena.writeLong(rec + value8Offset(m), v);
         long exp = expireOf(rec, m);
-        finishOverwrite(rec, EntryLayout.withPrivateInt(m, false), exp, exp);
+        finishOverwrite(rec, EntryLayout.withPrivateInt(m, !shareIntegers), exp, exp);
         return true;
     }
 
@@ -443,11 +452,11 @@ public final class Database {
         if (old != 0) {
             if (EntryLayout.isInt(om) && (hasExpire(om) || !ttl)) {
                 arena.writeLong(old + value8Offset(om), v);
-                finishOverwrite(old, EntryLayout.withPrivateInt(om, false), oldExpire, newExpire);
+                finishOverwrite(old, EntryLayout.withPrivateInt(om, !shareIntegers), oldExpire, newExpire);
                 return view.at(old);
             }
         }
-        int m = EntryLayout.meta(STRING, ENC_INT, false, ttl, lru.now());
+        int m = EntryLayout.withPrivateInt(EntryLayout.meta(STRING, ENC_INT, false, ttl, lru.now()), !shareIntegers);
         long rec = arena.allocate(recordSize(m, len, 0));
         writeHeader(rec, m, k, off, len, newExpire);
         arena.writeLong(rec + value8Offset(m), v);

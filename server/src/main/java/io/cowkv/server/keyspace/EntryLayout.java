@@ -65,9 +65,9 @@ final class EntryLayout {
 
     /**
      * True for an INT value made as its own object where Redis would not share it: COPY's
-     * duplicate (dupStringObject), which OBJECT REFCOUNT reports as 1 even for 0-9999. Cleared
-     * when the value is overwritten (SET, INCR make Redis's shared object again); RENAME and MOVE
-     * keep it, as they keep Redis's object.
+     * duplicate (dupStringObject), and every integer written while maxmemory is set with an LRU
+     * or LFU policy; OBJECT REFCOUNT reports 1 for it even for 0-9999. Set again on every
+     * overwrite (SET, INCR) by that rule; RENAME and MOVE keep it, as they keep Redis's object.
      */
     static boolean privateInt(int meta) {
         return (meta & PRIVATE_INT_BIT) != 0;

@@ -43,6 +43,13 @@ public final class Keyspace implements AutoCloseable {
         return dbs.length;
     }
 
+    /** See {@link Database#shareIntegers}: applies to integers written from now on, in every database. */
+    public void shareIntegers(boolean share) {
+        for (Database db : dbs) {
+            db.shareIntegers = share;
+        }
+    }
+
     public Database db(int index) {
         return dbs[index];
     }
