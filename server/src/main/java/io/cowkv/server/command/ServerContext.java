@@ -91,6 +91,15 @@ public final class ServerContext {
     /** Produces INFO text for a list of section names (lower case; "default", "all", "everything"). */
     public interface InfoSource {
         String info(java.util.List<String> sections);
+
+        /**
+         * The same text, possibly in a buffer the source reuses: valid until the next call, for a
+         * reply written at once (INFO, keyspace thread). The default copies nothing less than
+         * {@link #info}.
+         */
+        default CharSequence infoText(java.util.List<String> sections) {
+            return info(sections);
+        }
     }
 
     public InfoSource info() {

@@ -6,6 +6,17 @@ import java.util.Map;
 public interface PersistenceReport {
     Map<String, Object> fields();
 
+    /**
+     * Appends the fields as INFO shows them ({@code name:value\r\n} each, in {@link #fields()}'s
+     * order). The default goes through {@link #fields()}; an implementation polled often should
+     * append directly (INFO persistence is what monitoring polls).
+     */
+    default void appendTo(StringBuilder sb) {
+        for (Map.Entry<String, Object> e : fields().entrySet()) {
+            sb.append(e.getKey()).append(':').append(e.getValue()).append("\r\n");
+        }
+    }
+
     long latestForkUsec();
 
     long totalForks();

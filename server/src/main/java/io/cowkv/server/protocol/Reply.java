@@ -261,16 +261,40 @@ public final class Reply {
     }
 
     /** A verbatim string (INFO, CLIENT INFO...): RESP3 {@code =len\r\ntxt:...}, RESP2 bulk string. */
-    public void verbatim(String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    public void verbatim(CharSequence text) {
+        if (isAscii(text)) {
+            // INFO's text, the common case: written straight into the buffer, no byte[] on the way
+            int n = text.length();
+            if (resp3()) {
+                prefixed((byte) '=', n + 4L);
+                out.writeBytes(TXT);
+            } else {
+                prefixed((byte) '$', n);
+            }
+            out.writeCharSequence(text, StandardCharsets.US_ASCII);
+            out.writeBytes(CRLF);
+            return;
+        }
+        byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
         if (resp3()) {
             prefixed((byte) '=', b.length + 4L);
-            out.writeBytes("txt:".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(TXT);
             out.writeBytes(b);
             out.writeBytes(CRLF);
         } else {
             bulk(b);
         }
+    }
+
+    private static final byte[] TXT = "txt:".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isAscii(CharSequence s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void prefixed(byte type, long n) {

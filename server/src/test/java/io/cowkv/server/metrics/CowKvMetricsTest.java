@@ -261,6 +261,22 @@ class CowKvMetricsTest {
         assertThat(n.lastBgsaveTimeSec()).isEqualTo(((Number) f.get("rdb_last_bgsave_time_sec")).longValue());
         assertThat(n.latestForkUsec()).isEqualTo(state.latestForkUsec());
         assertThat(n.totalForks()).isEqualTo(state.totalForks());
+        // INFO's text, appended without the map, says exactly what the map says, in its order
+        StringBuilder expected = new StringBuilder();
+        f.forEach((k, v) -> expected.append(k).append(':').append(v).append("\r\n"));
+        StringBuilder text = new StringBuilder();
+        state.appendTo(text);
+        assertThat(text.toString()).isEqualTo(expected.toString()).contains("\r\ncurrent_fork_perc:0.00\r\n");
+    }
+
+    @Test
+    void forkPercentageHasTwoDecimalsAsRedisPrintsIt() {
+        assertThat(io.cowkv.server.snapshot.PersistenceState.twoDecimals(0)).isEqualTo("0.00");
+        assertThat(io.cowkv.server.snapshot.PersistenceState.twoDecimals(100)).isEqualTo("100.00");
+        assertThat(io.cowkv.server.snapshot.PersistenceState.twoDecimals(12.3)).isEqualTo("12.30");
+        assertThat(io.cowkv.server.snapshot.PersistenceState.twoDecimals(7.049)).isEqualTo("7.05");
+        assertThat(io.cowkv.server.snapshot.PersistenceState.twoDecimals(0.04)).isEqualTo("0.04");
+        assertThat(io.cowkv.server.snapshot.PersistenceState.twoDecimals(99.999)).isEqualTo("100.00");
     }
 
     @Test

@@ -8,19 +8,23 @@ import io.cowkv.server.metrics.PersistenceReport;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Builds INFO text with Redis 7's section and field names, from the same counters the metrics
  * registry exports. Keyspace thread only.
  */
 public final class InfoSections implements ServerContext.InfoSource {
-    private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    /** Every section, in the order INFO prints them. */
+    private static final String[] ORDER = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu",
+        "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"};
+    /** INFO / INFO default: every section but commandstats and latencystats (bits by {@link #ORDER}). */
+    private static final int DEFAULT = ~(1 << 8 | 1 << 10) & ((1 << ORDER.length) - 1);
+    private static final int ALL = (1 << ORDER.length) - 1;
+    /** The text of the last call, reused (keyspace thread only; INFO writes it out at once). */
+    private final StringBuilder text = new StringBuilder(4096);
     private final ServerContext server;
     private final MemoryReport memory;
     private final PersistenceReport persistence;
@@ -45,35 +49,44 @@ public final class InfoSections implements ServerContext.InfoSource {
 
     @Override
     public String info(List<String> requested) {
-        Set<String> sections = new LinkedHashSet<>();
-        if (requested.isEmpty()) {
-            sections.addAll(DEFAULT);
-        }
+        return infoText(requested).toString();
+    }
+
+    /**
+     * The text in a reused buffer, valid until the next call. Sections are chosen with a bit set
+     * rather than a set of names, so a polled {@code INFO persistence} allocates about its reply's
+     * size and no more (EventLoopAllocationTest).
+     */
+    @Override
+    public CharSequence infoText(List<String> requested) {
+        int sections = requested.isEmpty() ? DEFAULT : 0;
         for (String r : requested) {
             switch (r) {
                 case "default":
-                    sections.addAll(DEFAULT);
+                    sections |= DEFAULT;
                     break;
                 case "all":
                 case "everything":
-                    sections.addAll(DEFAULT);
-                    sections.add("commandstats");
-                    sections.add("latencystats");
+                    sections |= ALL;
                     break;
                 default:
-                    sections.add(r);
+                    for (int i = 0; i < ORDER.length; i++) {
+                        if (ORDER[i].equals(r)) {
+                            sections |= 1 << i;
+                        }
+                    }
             }
         }
-        StringBuilder sb = new StringBuilder();
-        for (String s : List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu",
-                "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace")) {
-            if (!sections.contains(s)) {
+        StringBuilder sb = text;
+        sb.setLength(0);
+        for (int i = 0; i < ORDER.length; i++) {
+            if ((sections & 1 << i) == 0) {
                 continue;
             }
             if (sb.length() > 0) {
                 sb.append("\r\n");
             }
-            switch (s) {
+            switch (ORDER[i]) {
                 case "server": server(sb); break;
                 case "clients": clients(sb); break;
                 case "memory": memory(sb); break;
@@ -90,7 +103,7 @@ public final class InfoSections implements ServerContext.InfoSource {
                 default: break;
             }
         }
-        return sb.toString();
+        return sb;
     }
 
     private static void f(StringBuilder sb, String name, Object value) {
@@ -150,9 +163,7 @@ public final class InfoSections implements ServerContext.InfoSource {
 
     private void persistence(StringBuilder sb) {
         sb.append("# Persistence\r\n");
-        for (Map.Entry<String, Object> e : persistence.fields().entrySet()) {
-            f(sb, e.getKey(), e.getValue());
-        }
+        persistence.appendTo(sb);
     }
 
     private void stats(StringBuilder sb) {

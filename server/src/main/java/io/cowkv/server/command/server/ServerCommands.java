@@ -104,7 +104,7 @@ public final class ServerCommands {
         for (int i = 1; i < a.count(); i++) {
             sections.add(a.string(i).toLowerCase(Locale.ROOT));
         }
-        s.reply().verbatim(server.info().info(sections));
+        s.reply().verbatim(server.info().infoText(sections));
     }
 
     private void shutdown(Session s, CommandArgs a) {
