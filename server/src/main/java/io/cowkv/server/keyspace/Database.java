@@ -360,8 +360,8 @@ public final class Database {
      * external value grows in place while its allocation has room, and when it must move it gets
      * room to spare (twice its length up to 1 MiB, then 1 MiB more); an inline value grows in place
      * within its size class. Nothing is copied to the heap (except the digits of an int-encoded
-     * value, which first become a raw value). The result is reported as "raw"; the TTL is kept. Returns the new length; the caller
-     * checks it against proto-max-bulk-len first.
+     * value, which first become a raw value). The result is reported as "raw"; the TTL is kept.
+     * Returns the new length; the caller checks it against proto-max-bulk-len first.
      */
     public long writeAt(Entry e, long at, byte[] b, int off, int len) {
         long rec = e.addr;
