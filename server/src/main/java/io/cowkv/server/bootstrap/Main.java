@@ -59,7 +59,6 @@ public final class Main {
         } catch (Exception e) {
             ServerLog.warning(e.getMessage());
             server.stop(); // flushes the log
-            ServerLog.flush();
             System.exit(1);
         }
     }

@@ -61,7 +61,11 @@ abstract class Param {
 
         @Override
         long convert(String s) throws ConfigException {
-            // Redis's string2ll: an optional '-', digits, nothing else (no spaces, no '+')
+            return parseInteger(s);
+        }
+
+        /** Redis's string2ll: an optional '-', digits, nothing else (no spaces, no '+'). */
+        static long parseInteger(String s) throws ConfigException {
             if (s.isEmpty() || s.charAt(0) == '+' || !s.equals(s.trim())) {
                 throw new ConfigException("argument couldn't be parsed into an integer");
             }
@@ -89,7 +93,7 @@ abstract class Param {
 
         @Override
         long convert(String s) throws ConfigException {
-            return new IntParam(name, mutable, 0, min, max).convert(s);
+            return IntParam.parseInteger(s);
         }
 
         @Override
@@ -106,11 +110,11 @@ abstract class Param {
 
         @Override
         long convert(String s) throws ConfigException {
-            if (isDigits(s) && s.length() > 0 && parseMemory(s) < 0) {
+            long v = s.isEmpty() ? 0 : parseMemory(s); // memtoull("") is 0
+            if (v < 0 && isDigits(s)) {
                 // digits beyond a long: Redis reads them (strtoull) and refuses the range
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
             }
-            long v = s.isEmpty() ? 0 : parseMemory(s); // memtoull("") is 0
             if (v < 0) {
                 throw new ConfigException("argument must be a memory value");
             }

@@ -590,6 +590,12 @@ public final class Database {
 
     /** Removes the record find() just found from its chain and frees it. */
     private void unlinkFound(long rec) {
+        detachFound(rec);
+        freeRecord(rec);
+    }
+
+    /** Removes the record find() just found from its chain and the counts, freeing nothing. */
+    private void detachFound(long rec) {
         long next = arena.readLong(rec + NEXT);
         if (foundPrev == 0) {
             arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
@@ -599,7 +605,6 @@ public final class Database {
         if (expireOf(rec) != Entry.NO_EXPIRE) {
             expires--;
         }
-        freeRecord(rec);
         used--;
     }
 
@@ -744,14 +749,7 @@ public final class Database {
         }
         if (!duplicate) {
             // unlink k (found by live above) and free its record, but not a value n now owns
-            long next = arena.readLong(rec + NEXT);
-            if (foundPrev == 0) {
-                arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
-            } else {
-                arena.writeLong(foundPrev + NEXT, next);
-            }
-            countExpireChange(exp, Entry.NO_EXPIRE);
-            used--;
+            detachFound(rec);
             arena.free(rec, recordSize(m, keyLen, vlen));
         }
         long old = dst.live(dk, 0, dk.length);
