@@ -25,6 +25,13 @@ public final class CommandSpec {
     public final int firstKey;
     public final int lastKey;
     public final int step;
+    /**
+     * Arguments the handler takes in native memory ({@code CommandArgs#isNative}): argument
+     * {@code nativeFrom}, and when {@code nativeStep > 0} every {@code nativeStep}-th after it;
+     * none when 0. The dispatcher moves every other native argument to the heap first.
+     */
+    private final int nativeFrom;
+    private final int nativeStep;
     public final CommandHandler handler;
     /**
      * Redis's CMD_PROTECTED (DEBUG): refused unless enable-debug-command allows the client. Not a
@@ -42,6 +49,8 @@ public final class CommandSpec {
         this.arity = b.arity;
         this.flags = Set.copyOf(b.flags);
         this.firstKey = b.firstKey;
+        this.nativeFrom = b.nativeFrom;
+        this.nativeStep = b.nativeStep;
         this.lastKey = b.lastKey;
         this.step = b.step;
         this.handler = b.handler;
@@ -89,6 +98,14 @@ public final class CommandSpec {
         return this;
     }
 
+    /** Whether the handler takes argument {@code i} in native memory when it is big. */
+    public boolean takesNative(int i) {
+        if (nativeFrom == 0 || i < nativeFrom) {
+            return false;
+        }
+        return nativeStep == 0 ? i == nativeFrom : (i - nativeFrom) % nativeStep == 0;
+    }
+
     /** Builder for one table row; see the family classes for examples. */
     public static final class Builder {
         private final String name;
@@ -97,6 +114,8 @@ public final class CommandSpec {
         private int firstKey;
         private int lastKey;
         private int step;
+        private int nativeFrom;
+        private int nativeStep;
         private CommandHandler handler;
         private boolean isProtected;
         private final List<CommandSpec> subs = new ArrayList<>();
@@ -121,6 +140,13 @@ public final class CommandSpec {
             this.firstKey = first;
             this.lastKey = last;
             this.step = step;
+            return this;
+        }
+
+        /** See {@link CommandSpec#takesNative}: argument {@code first}, then every {@code step}-th (0: only it). */
+        public Builder nativeValues(int first, int step) {
+            this.nativeFrom = first;
+            this.nativeStep = step;
             return this;
         }
 

@@ -65,7 +65,7 @@ public final class Dispatcher {
         db.rehashAhead(n); // the rehash steps the batch's look-ups would make, with overlapped loads
         for (int i = 0; i < n; i++) {
             CommandArgs a = cmds[i];
-            CommandSpec spec = a.count() > 1 ? server.commands.lookup(a, 0) : null;
+            CommandSpec spec = a.count() > 1 && !a.hasNative() ? server.commands.lookup(a, 0) : null;
             int k = spec == null ? 0 : spec.firstKey;
             if (k > 0 && k < a.count()) {
                 long h = io.cowkv.server.keyspace.Database.keyHash(a.data(), a.offset(k), a.length(k));
@@ -91,6 +91,31 @@ public final class Dispatcher {
         dispatch(s, args, false);
     }
 
+    /**
+     * Moves the big arguments that {@code spec}'s handler does not take in native memory to the
+     * heap (see {@code CommandArgs}). Answers with an error and returns false when the heap cannot
+     * hold them; the command then does not run.
+     */
+    private boolean nativeArgumentsOnHeap(Session s, CommandSpec spec, CommandArgs args) {
+        try {
+            for (int i = 1; i < args.count(); i++) {
+                if (args.isNative(i) && !spec.takesNative(i)) {
+                    args.toHeap(i);
+                }
+            }
+            return true;
+        } catch (OutOfMemoryError e) {
+            internalError(s.reply(), spec, e);
+            return false;
+        }
+    }
+
+    /** Answers a command that failed inside with an error and logs why. */
+    private void internalError(Reply reply, CommandSpec spec, Throwable e) {
+        reply.error("ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName());
+        internalErrors.accept("Internal error executing '" + spec.fullName() + "': " + e);
+    }
+
     /** End time (System.nanoTime) of the last command run in the current batch, 0 when none. */
     private long lastEnd;
 
@@ -105,14 +130,15 @@ public final class Dispatcher {
             lastEnd = 0;
         }
         Reply reply = s.reply();
-        int mark = reply.target().writerIndex();
+        long mark = reply.mark();
         int errorsBefore = reply.errors();
         server.stats.totalCommandsProcessed++;
-        CommandSpec spec = server.commands.lookup(args, 0);
+        // a native argument is 64 KiB or more: no command or subcommand has such a name
+        CommandSpec spec = args.isNative(0) ? null : server.commands.lookup(args, 0);
         if (spec == null) {
             reply.error(Errors.unknownCommand(args));
         } else if (spec.hasSubcommands() && args.count() >= 2) {
-            CommandSpec sub = spec.subcommand(args.lower(1));
+            CommandSpec sub = args.isNative(1) ? null : spec.subcommand(args.lower(1));
             if (sub == null) {
                 reply.error(Errors.unknownSubcommand(args, 1, spec.name));
             } else {
@@ -132,7 +158,7 @@ public final class Dispatcher {
             if (s.skipNext && s.replyMode != Session.ReplyMode.SKIP) {
                 s.skipNext = false;
             }
-            reply.target().writerIndex(mark);
+            reply.rewind(mark);
         }
         if (s.replyMode == Session.ReplyMode.SKIP) {
             s.replyMode = Session.ReplyMode.ON;
@@ -142,6 +168,9 @@ public final class Dispatcher {
 
     private void run(Session s, CommandSpec spec, CommandArgs args) {
         Reply reply = s.reply();
+        if (args.hasNative() && !nativeArgumentsOnHeap(s, spec, args)) {
+            return;
+        }
         if (!spec.acceptsArity(args.count())) {
             reply.rejected(Errors.wrongArity(spec.fullName()));
             return;
@@ -159,7 +188,7 @@ public final class Dispatcher {
             }
         }
         int errorsBefore = reply.errors();
-        int mark = reply.target().writerIndex();
+        long mark = reply.mark();
         long start = lastEnd != 0 ? lastEnd : System.nanoTime();
         try {
             spec.handler.execute(s, args);
@@ -167,9 +196,8 @@ public final class Dispatcher {
             // A bug or an exhausted resource (the Java heap too: one command's allocation failing
             // leaves the heap as it was) must cost this command, not the connection or the
             // server: drop what the handler wrote and answer with an error instead.
-            reply.target().writerIndex(mark);
-            reply.error("ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName());
-            internalErrors.accept("Internal error executing '" + spec.fullName() + "': " + e);
+            reply.rewind(mark);
+            internalError(reply, spec, e);
         }
         long end = System.nanoTime();
         lastEnd = end;

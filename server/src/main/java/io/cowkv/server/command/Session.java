@@ -30,7 +30,10 @@ public final class Session {
     public boolean noTouch;
     /** Close the connection once the replies written so far are flushed (QUIT, protocol error, KILL). */
     public boolean closeAfterReply;
-    /** Bytes waiting in the query buffer and output buffer, refreshed by the network layer for CLIENT LIST. */
+    /**
+     * Bytes waiting in the query buffer, and output waiting behind a large reply still being sent
+     * (CLIENT LIST {@code omem}), refreshed by the network layer for CLIENT LIST.
+     */
     public long queryBufferBytes;
     public long outputBufferBytes;
 

@@ -299,22 +299,57 @@ public final class Database {
                 }
             }
         }
+        return storeNew(k, off, len, v, voff, 0, vlen, enc, old, oldExpire, newExpire);
+    }
+
+    /**
+     * As {@link #setString(byte[], int, int, byte[], int, int, boolean, int, long)} in
+     * {@link Entry#AUTO} mode for a value of {@code vlen} bytes in native memory at {@code src} (a
+     * big argument received off the heap, see {@code CommandArgs}): copied straight into the
+     * arena. Such a value is never an integer.
+     */
+    public Entry setStringNative(byte[] k, int off, int len, long src, int vlen, boolean keepTtl, long expireAt) {
+        long old = live(k, off, len);
+        int om = old == 0 ? 0 : arena.readInt(old + META);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old, om);
+        long newExpire = keepTtl ? oldExpire : expireAt;
+        int enc = vlen > EMBSTR_MAX ? ENC_RAW : ENC_EMBSTR;
+        return storeNew(k, off, len, null, 0, src, vlen, enc, old, oldExpire, newExpire);
+    }
+
+    /**
+     * Writes a new string record for key {@code k} (replacing {@code old}, 0 when none) whose value
+     * is {@code v[voff, voff+vlen)}, or when {@code v} is null the native bytes at {@code src}.
+     */
+    private Entry storeNew(byte[] k, int off, int len, byte[] v, int voff, long src, int vlen, int enc,
+                           long old, long oldExpire, long newExpire) {
+        boolean ttl = newExpire != Entry.NO_EXPIRE;
         boolean inline = (long) headerSize(false, false, ttl) + len + vlen <= arena.maxSmallSize();
         int m = EntryLayout.meta(STRING, enc, !inline, ttl, lru.now());
         long rec = arena.allocate(recordSize(m, len, vlen));
         writeHeader(rec, m, k, off, len, newExpire);
         arena.writeInt(rec + valueLenOffset(m), vlen);
         if (inline) {
-            if (vlen > 0) {
-                arena.write(rec + keyOffset(m) + len, v, voff, vlen);
-            }
+            putBytes(rec + keyOffset(m) + len, v, voff, src, vlen);
         } else {
             long va = arena.allocate(Math.max(1, vlen));
-            arena.write(va, v, voff, vlen);
+            putBytes(va, v, voff, src, vlen);
             arena.writeLong(rec + value8Offset(m), va);
             arena.writeInt(rec + capacityOffset(m), Math.max(1, vlen));
         }
         return place(rec, old, oldExpire, newExpire);
+    }
+
+    /** Writes {@code n} bytes at arena address {@code a}: {@code v[voff, voff+n)}, or when {@code v} is null the native bytes at {@code src}. */
+    private void putBytes(long a, byte[] v, int voff, long src, int n) {
+        if (n == 0) {
+            return;
+        }
+        if (v != null) {
+            arena.write(a, v, voff, n);
+        } else {
+            arena.writeNative(a, src, n);
+        }
     }
 
     private static final int STRING = ValueType.STRING.ordinal();
@@ -364,6 +399,16 @@ public final class Database {
      * Returns the new length; the caller checks it against proto-max-bulk-len first.
      */
     public long writeAt(Entry e, long at, byte[] b, int off, int len) {
+        return writeAt(e, at, b, off, 0, len);
+    }
+
+    /** As {@link #writeAt(Entry, long, byte[], int, int)} with the {@code len} bytes in native memory at {@code src}. */
+    public long writeAtNative(Entry e, long at, long src, int len) {
+        return writeAt(e, at, null, 0, src, len);
+    }
+
+    /** {@link #writeAt}'s work; the bytes are {@code b[off, off+len)}, or when {@code b} is null the native bytes at {@code src}. */
+    private long writeAt(Entry e, long at, byte[] b, int off, long src, int len) {
         long rec = e.addr;
         int m = arena.readInt(rec + META);
         if (EntryLayout.isInt(m)) {
@@ -373,7 +418,7 @@ public final class Database {
             byte[] digits = e.stringBytes();
             byte[] k = e.key();
             Entry raw = setString(k, 0, k.length, digits, 0, digits.length, true, Entry.RAW);
-            return writeAt(raw, at, b, off, len);
+            return writeAt(raw, at, b, off, src, len);
         }
         int keyLen = arena.readInt(rec + KEY_LEN);
         int vlen = arena.readInt(rec + valueLenOffset(m));
@@ -391,14 +436,14 @@ public final class Database {
                 arena.writeLong(rec + value8Offset(m), va);
                 arena.writeInt(rec + capacityOffset(m), newCap);
             }
-            writeValueBytes(va, vlen, at, b, off, len);
+            writeValueBytes(va, vlen, at, b, off, src, len);
             arena.writeInt(rec + valueLenOffset(m), (int) newLen);
             finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
             return newLen;
         }
         int hdr = keyOffset(m);
         if (arena.usableSize(hdr + keyLen + vlen) >= hdr + keyLen + newLen) {
-            writeValueBytes(rec + hdr + keyLen, vlen, at, b, off, len);
+            writeValueBytes(rec + hdr + keyLen, vlen, at, b, off, src, len);
             arena.writeInt(rec + valueLenOffset(m), (int) newLen);
             finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
             return newLen;
@@ -415,7 +460,7 @@ public final class Database {
         int newCap = growCapacity(newLen);
         long va = arena.allocate(newCap);
         arena.copy(rec + hdr + keyLen, va, vlen);
-        writeValueBytes(va, vlen, at, b, off, len);
+        writeValueBytes(va, vlen, at, b, off, src, len);
         arena.writeLong(n + value8Offset(nm), va);
         arena.writeInt(n + valueLenOffset(nm), (int) newLen);
         arena.writeInt(n + capacityOffset(nm), newCap);
@@ -423,12 +468,12 @@ public final class Database {
         return newLen;
     }
 
-    /** Writes {@code b[off, off+len)} at byte {@code at} of a value of {@code vlen} bytes at {@code va}, zero-filling a gap. */
-    private void writeValueBytes(long va, int vlen, long at, byte[] b, int off, int len) {
+    /** Writes {@code len} bytes (see {@link #putBytes}) at byte {@code at} of a value of {@code vlen} bytes at {@code va}, zero-filling a gap. */
+    private void writeValueBytes(long va, int vlen, long at, byte[] b, int off, long src, int len) {
         if (at > vlen) {
             arena.fill(va + vlen, (int) (at - vlen), (byte) 0);
         }
-        arena.write(va + at, b, off, len);
+        putBytes(va + at, b, off, src, len);
     }
 
     /** Redis's sdsMakeRoomFor greed: double below 1 MiB, then 1 MiB more; within the arena's largest allocation. */

@@ -1113,6 +1113,21 @@ public final class Arena implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the {@code len} bytes of native memory at {@code src} (outside the arena, e.g. a big
+     * request argument) at {@code a} (may span the pages of a run).
+     */
+    public void writeNative(long a, long src, int len) {
+        check(a, len);
+        while (len > 0) {
+            int piece = Math.min(len, live.inPage(a));
+            PageReader.MEM.copyMemory(src, writeAddress(a), (long) piece);
+            a += piece;
+            src += piece;
+            len -= piece;
+        }
+    }
+
     /** Sets {@code len} bytes at {@code a} to {@code v}. */
     public void fill(long a, int len, byte v) {
         check(a, len);

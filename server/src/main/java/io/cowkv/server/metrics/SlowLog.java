@@ -5,6 +5,7 @@ import io.cowkv.server.protocol.CommandArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -94,8 +95,7 @@ public final class SlowLog {
             return args.copy(j);
         }
         byte[] tail = ascii("... (" + (len - MAX_STRING) + " more bytes)");
-        byte[] out = new byte[MAX_STRING + tail.length];
-        System.arraycopy(args.data(), args.offset(j), out, 0, MAX_STRING);
+        byte[] out = Arrays.copyOf(args.copyPrefix(j, MAX_STRING), MAX_STRING + tail.length);
         System.arraycopy(tail, 0, out, MAX_STRING, tail.length);
         return out;
     }

@@ -4,9 +4,11 @@ import io.cowkv.server.command.Dispatcher;
 import io.cowkv.server.command.ServerContext;
 import io.cowkv.server.command.Session;
 import io.cowkv.server.protocol.CommandArgs;
+import io.cowkv.server.protocol.LargeBulk;
 import io.cowkv.server.protocol.Reply;
 import io.cowkv.server.protocol.RespDecoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,15 +17,20 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * One client connection: decodes requests straight from the receive buffers, runs each complete
  * command in order, writes all replies of a read batch into one buffer and flushes once per batch.
  *
  * <p>Contract: runs on the single event loop that also owns the keyspace, so every command is
- * atomic. Owns {@code cumulation} (bytes of an incomplete request line) and {@code out} (the
- * batch's replies) and releases both when the connection ends. Stops reading while the socket is
- * not writable, so a client that does not read its replies cannot grow server memory without bound.
+ * atomic. Owns {@code cumulation} (bytes of an incomplete request line), the batch's reply buffer
+ * (the session's {@link Reply} target) and the {@link #backlog}, and releases all of them when the
+ * connection ends. Stops reading while the socket is not writable or a backlog waits, so a client
+ * that does not read its replies cannot grow server memory without bound.
+ *
+ * <p>Large bulk replies ({@link LargeBulk}) are sent a chunk at a time as the socket drains
+ * ({@link #pump}); the replies after one wait in the backlog behind it, in order.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements RespDecoder.Sink {
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -39,7 +46,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private Session session;
     private RespDecoder decoder;
     private ByteBuf cumulation;
-    private ByteBuf out;
+    /** Output waiting behind a large bulk still being sent: buffers and large bulks, in order; null until needed. */
+    private ArrayDeque<Object> backlog;
     private boolean closing;
 
     /** Notified of connections opening and closing (logging, metrics). */
@@ -80,6 +88,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         session = new Session(server.clients.nextId(), address(ctx.channel().remoteAddress()),
                 address(ctx.channel().localAddress()), System.currentTimeMillis(), this::closeNow);
         decoder = new RespDecoder(server.config.protoMaxBulkLen(), server.config.clientQueryBufferLimit());
+        session.reply().largeBulks(ctx.alloc());
         server.clients.add(session);
         events.opened(session);
     }
@@ -105,9 +114,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         server.stats.totalReadsProcessed++;
         ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         cumulation = null;
-        if (out == null) {
-            out = ctx.alloc().ioBuffer(256);
-            session.reply().target(out);
+        if (session.reply().target() == null) {
+            session.reply().target(ctx.alloc().ioBuffer(256));
         }
         decoder.limits(server.config.protoMaxBulkLen(), server.config.clientQueryBufferLimit());
         boolean go;
@@ -184,37 +192,141 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
      */
     void completeReadCycle() {
         flush();
+        afterOutput();
+    }
+
+    /** After output was written: closes if asked to once the backlog is out, or pauses reading while output waits. */
+    private void afterOutput() {
+        boolean waiting = backlog != null && !backlog.isEmpty();
         if (closing) {
-            ctx.close();
-        } else if (!ctx.channel().isWritable()) {
+            if (!waiting) {
+                closeAfterWrites();
+            }
+        } else if (waiting || !ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
     }
 
+    /**
+     * Closes the connection once everything written before is on the wire (QUIT's reply, the
+     * protocol error): {@code close()} alone would drop what the socket has not taken yet.
+     */
+    private void closeAfterWrites() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
     private void flush() {
-        if (out == null) {
+        if (session == null || session.reply().target() == null) {
             return;
         }
-        ByteBuf batch = out;
-        out = null;
-        if (session != null) {
-            session.reply().target(null);
-        }
-        if (batch.isReadable()) {
+        Reply reply = session.reply();
+        ByteBuf batch = reply.target();
+        reply.target(null);
+        server.stats.totalWritesProcessed++;
+        if (reply.hasParts() || (backlog != null && !backlog.isEmpty())) {
+            if (backlog == null) {
+                backlog = new ArrayDeque<>();
+            }
+            reply.drainParts(backlog);
+            backlog.add(batch);
+            pump();
+        } else if (batch.isReadable()) {
             server.stats.totalNetOutputBytes += batch.readableBytes();
-            server.stats.totalWritesProcessed++;
             ctx.writeAndFlush(batch, ctx.voidPromise());
         } else {
             batch.release();
         }
     }
 
+    /**
+     * Writes the backlog in order while the socket takes it: a buffer whole, a large bulk one
+     * {@link LargeBulk#CHUNK} at a time (freed after its last chunk). Resumed by
+     * {@link #channelWritabilityChanged} when the socket has drained. A flush can report the
+     * socket writable again from inside this method; that call only asks for another round here
+     * instead of recursing.
+     */
+    private void pump() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                boolean wrote = false;
+                while (!backlog.isEmpty() && ctx.channel().isWritable()) {
+                    ByteBuf piece = nextPiece();
+                    if (piece != null) {
+                        server.stats.totalNetOutputBytes += piece.readableBytes();
+                        ctx.write(piece, ctx.voidPromise());
+                        wrote = true;
+                    }
+                }
+                if (wrote) {
+                    ctx.flush();
+                }
+            } while (pumpAgain && !backlog.isEmpty());
+        } finally {
+            pumping = false;
+        }
+        if (session != null) {
+            session.outputBufferBytes = backlogBytes();
+        }
+    }
+
+    private boolean pumping;
+    private boolean pumpAgain;
+
+    /** Takes the next piece of output off the backlog (null for an empty buffer, released here). */
+    private ByteBuf nextPiece() {
+        Object head = backlog.peekFirst();
+        if (head instanceof ByteBuf) {
+            backlog.pollFirst();
+            ByteBuf b = (ByteBuf) head;
+            if (b.isReadable()) {
+                return b;
+            }
+            b.release();
+            return null;
+        }
+        LargeBulk large = (LargeBulk) head;
+        ByteBuf chunk = ctx.alloc().ioBuffer(Math.min(large.unsent(), LargeBulk.CHUNK));
+        large.sendTo(chunk, LargeBulk.CHUNK);
+        if (large.unsent() == 0) {
+            backlog.pollFirst();
+            large.free();
+        }
+        return chunk;
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !closing) {
-            ctx.channel().config().setAutoRead(true);
+        if (ctx.channel().isWritable() && session != null) {
+            if (backlog != null && !backlog.isEmpty()) {
+                pump();
+            }
+            boolean waiting = backlog != null && !backlog.isEmpty();
+            if (closing) {
+                if (!waiting) {
+                    closeAfterWrites();
+                }
+            } else if (!waiting && ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Bytes of output waiting in the backlog (CLIENT LIST omem). */
+    private long backlogBytes() {
+        long n = 0;
+        if (backlog != null) {
+            for (Object o : backlog) {
+                n += o instanceof LargeBulk ? ((LargeBulk) o).unsent() : ((ByteBuf) o).readableBytes();
+            }
+        }
+        return n;
     }
 
     /** CLIENT KILL from another connection: flush what is pending, then close. */
@@ -237,9 +349,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             cumulation.release();
             cumulation = null;
         }
-        if (out != null) {
-            out.release();
-            out = null;
+        if (backlog != null) {
+            for (Object o : backlog) {
+                if (o instanceof LargeBulk) {
+                    ((LargeBulk) o).free();
+                } else {
+                    ((ByteBuf) o).release();
+                }
+            }
+            backlog.clear();
+        }
+        if (session != null) {
+            session.reply().discard();
+        }
+        if (decoder != null) {
+            decoder.release(); // a big argument half received holds native memory
         }
         if (session != null) {
             server.clients.remove(session);

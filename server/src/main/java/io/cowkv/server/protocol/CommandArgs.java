@@ -2,8 +2,12 @@ package io.cowkv.server.protocol;
 
 import io.cowkv.server.util.Numbers;
 
+import io.netty.buffer.ByteBuf;
+import net.openhft.chronicle.core.UnsafeMemory;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The arguments of one decoded command, as slices of one reusable byte array.
@@ -11,6 +15,16 @@ import java.util.Arrays;
  * <p>Contract: owned by one connection and reused for every command it sends; a slice is valid
  * until the decoder starts the next command. Handlers copy what they keep ({@link #copy}).
  * Nothing here allocates per command once the buffers have grown to the connection's working size.
+ *
+ * <p><b>Big arguments live off the heap.</b> An argument of {@link #NATIVE_MIN} bytes or more is
+ * received into native memory of its exact size instead of the heap array (Redis reads such
+ * arguments, {@code PROTO_MBULK_BIG_ARG}, into an object of their own too): a 512 MB SET then needs
+ * no 512 MB heap array, and the value is copied from there straight into the arena. Such an
+ * argument has no heap slice: {@link #offset} throws for it. The dispatcher moves every native
+ * argument a command does not take natively to the heap ({@link #toHeap}) before the command runs,
+ * so only the handlers that ask for native values ({@code CommandSpec.takesNative}) see them, via
+ * {@link #isNative} and {@link #address}. The native memory is owned by this holder and freed by
+ * {@link #reset}/{@link #clear} (after each command, and when the connection closes).
  */
 public final class CommandArgs {
     /** Buffers above this size are dropped after the command that needed them (Redis frees big query buffers too). */
@@ -27,8 +41,21 @@ public final class CommandArgs {
     private int[] redacted = new int[2];
     private int redactedCount;
 
-    /** Starts a new command, dropping oversized buffers of the previous one. */
+    /** Arguments at least this long are received into native memory (see the class comment). */
+    public static final int NATIVE_MIN = 64 * 1024;
+    private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
+    private static final AtomicLong OUTSTANDING = new AtomicLong();
+    /** Native address of each argument, 0 for a heap argument; null until the first native one. */
+    private long[] addresses;
+    private int nativeCount;
+    /** Bytes received so far into the argument being received ({@link #receive}). */
+    private int receivedInLast;
+
+    /** Starts a new command, dropping oversized buffers and the native arguments of the previous one. */
     void reset() {
+        if (nativeCount > 0) {
+            freeNative();
+        }
         if (data.length > SHRINK_ABOVE) {
             data = new byte[INITIAL_BYTES];
         }
@@ -47,6 +74,12 @@ public final class CommandArgs {
             int n = count * 2;
             offsets = Arrays.copyOf(offsets, n);
             lengths = Arrays.copyOf(lengths, n);
+            if (addresses != null) {
+                addresses = Arrays.copyOf(addresses, n);
+            }
+        }
+        if (addresses != null) {
+            addresses[count] = 0;
         }
         ensureCapacity(used + len);
         offsets[count] = used;
@@ -55,6 +88,110 @@ public final class CommandArgs {
         int at = used;
         used += len;
         return at;
+    }
+
+    /**
+     * Starts an argument of {@code len} bytes whose bytes then arrive through {@link #receive}:
+     * in native memory when {@code len >= NATIVE_MIN}, else in the heap array.
+     */
+    void beginReceive(int len) {
+        receivedInLast = 0;
+        if (len < NATIVE_MIN) {
+            beginArg(len);
+            return;
+        }
+        if (count == offsets.length) {
+            int n = count * 2;
+            offsets = Arrays.copyOf(offsets, n);
+            lengths = Arrays.copyOf(lengths, n);
+            if (addresses != null) {
+                addresses = Arrays.copyOf(addresses, n);
+            }
+        }
+        if (addresses == null) {
+            addresses = new long[offsets.length];
+        }
+        addresses[count] = MEM.allocate(len);
+        OUTSTANDING.addAndGet(len);
+        nativeCount++;
+        offsets[count] = -1;
+        lengths[count] = len;
+        count++;
+    }
+
+    /** Copies the next {@code n} bytes of {@code in} into the argument begun by {@link #beginReceive}. */
+    void receive(ByteBuf in, int n) {
+        int i = count - 1;
+        long a = addresses == null ? 0 : addresses[i];
+        if (a == 0) {
+            in.readBytes(data, offsets[i] + receivedInLast, n);
+        } else if (in.hasMemoryAddress()) {
+            MEM.copyMemory(in.memoryAddress() + in.readerIndex(), a + receivedInLast, n);
+            in.skipBytes(n);
+        } else if (in.hasArray()) {
+            MEM.writeBytes(a + receivedInLast, in.array(), in.arrayOffset() + in.readerIndex(), n);
+            in.skipBytes(n);
+        } else {
+            byte[] staging = new byte[Math.min(n, 8192)]; // rare: a buffer without either
+            for (int done = 0; done < n; ) {
+                int piece = Math.min(staging.length, n - done);
+                in.readBytes(staging, 0, piece);
+                MEM.writeBytes(a + receivedInLast + done, staging, 0, piece);
+                done += piece;
+            }
+        }
+        receivedInLast += n;
+    }
+
+    /** Whether any argument is in native memory. */
+    public boolean hasNative() {
+        return nativeCount > 0;
+    }
+
+    /** Whether argument {@code i} is in native memory (read it with {@link #address}). */
+    public boolean isNative(int i) {
+        return addresses != null && addresses[i] != 0;
+    }
+
+    /** Native address of argument {@code i} (of {@link #length} bytes); valid until {@link #reset}. */
+    public long address(int i) {
+        if (!isNative(i)) {
+            throw new IllegalStateException("argument " + i + " is on the heap");
+        }
+        return addresses[i];
+    }
+
+    /** Moves native argument {@code i} into the heap array (for commands that read it as bytes). */
+    public void toHeap(int i) {
+        if (!isNative(i)) {
+            return;
+        }
+        int len = lengths[i];
+        ensureCapacity(used + len);
+        MEM.readBytes(addresses[i], data, used, len);
+        offsets[i] = used;
+        used += len;
+        freeNative(i);
+    }
+
+    /** Native bytes held by all holders (leak checks). */
+    public static long outstandingNativeBytes() {
+        return OUTSTANDING.get();
+    }
+
+    private void freeNative() {
+        for (int i = 0; i < count && nativeCount > 0; i++) {
+            if (addresses[i] != 0) {
+                freeNative(i);
+            }
+        }
+    }
+
+    private void freeNative(int i) {
+        MEM.freeMemory(addresses[i], lengths[i]);
+        OUTSTANDING.addAndGet(-lengths[i]);
+        addresses[i] = 0;
+        nativeCount--;
     }
 
     /** Adds a complete argument (used by the inline parser and by tests). */
@@ -89,8 +226,13 @@ public final class CommandArgs {
         return data;
     }
 
+    /** Offset of argument {@code i} in {@link #data()}; throws for a native argument (it has none). */
     public int offset(int i) {
-        return offsets[i];
+        int o = offsets[i];
+        if (o < 0) {
+            throw new IllegalStateException("argument " + i + " is in native memory");
+        }
+        return o;
     }
 
     public int length(int i) {
@@ -119,11 +261,28 @@ public final class CommandArgs {
     }
 
     public byte[] copy(int i) {
-        return Arrays.copyOfRange(data, offsets[i], offsets[i] + lengths[i]);
+        return copyPrefix(i, lengths[i]);
+    }
+
+    /** The first {@code n} bytes (at most the whole) of argument {@code i}, heap or native. */
+    public byte[] copyPrefix(int i, int n) {
+        n = Math.min(n, lengths[i]);
+        if (isNative(i)) {
+            byte[] b = new byte[n];
+            MEM.readBytes(addresses[i], b, 0, n);
+            return b;
+        }
+        return Arrays.copyOfRange(data, offset(i), offset(i) + n);
+    }
+
+    /** Byte {@code k} of argument {@code i}, heap or native. */
+    public byte byteAt(int i, int k) {
+        java.util.Objects.checkIndex(k, lengths[i]);
+        return isNative(i) ? MEM.readByte(addresses[i] + k) : data[offsets[i] + k];
     }
 
     public String string(int i) {
-        return new String(data, offsets[i], lengths[i], StandardCharsets.UTF_8);
+        return new String(data, offset(i), lengths[i], StandardCharsets.UTF_8);
     }
 
     /** True when argument {@code i} equals {@code lowerAscii} ignoring ASCII case; {@code lowerAscii} must be lower case. */
@@ -132,7 +291,7 @@ public final class CommandArgs {
         if (len != lowerAscii.length()) {
             return false;
         }
-        int off = offsets[i];
+        int off = offset(i);
         for (int j = 0; j < len; j++) {
             if (LOWER[data[off + j] & 0xff] != lowerAscii.charAt(j)) {
                 return false;
@@ -164,7 +323,7 @@ public final class CommandArgs {
     /** Argument {@code i} lower-cased as a String (for command names and option keywords). */
     public String lower(int i) {
         char[] chars = new char[lengths[i]];
-        int off = offsets[i];
+        int off = offset(i);
         for (int j = 0; j < chars.length; j++) {
             chars[j] = (char) lowerAscii(data[off + j]);
         }
@@ -176,6 +335,6 @@ public final class CommandArgs {
      * fits a signed 64-bit value). Returns {@code false} when it is not one; the value goes to {@code out[0]}.
      */
     public boolean parseLong(int i, long[] out) {
-        return Numbers.parseLong(data, offsets[i], lengths[i], out);
+        return Numbers.parseLong(data, offset(i), lengths[i], out);
     }
 }

@@ -102,11 +102,9 @@ public final class Errors {
 
         /** Argument {@code i} as printf's {@code %.*s}: at most {@code max} bytes, up to a NUL; CR and LF as spaces. */
         void cString(CommandArgs args, int i, int max) {
-            byte[] d = args.data();
-            int off = args.offset(i);
             int n = Math.min(args.length(i), Math.max(0, max));
             for (int k = 0; k < n; k++) {
-                byte b = d[off + k];
+                byte b = args.byteAt(i, k);
                 if (b == 0) {
                     break;
                 }

@@ -3,9 +3,13 @@ package io.cowkv.server.protocol;
 import io.cowkv.server.util.Numbers;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Writes replies in RESP2 or RESP3 into the connection's output buffer for the current read batch.
@@ -15,6 +19,12 @@ import java.nio.charset.StandardCharsets;
  * numbers and constant replies allocates nothing on the heap. Types RESP2 lacks are downgraded as
  * Redis does: maps become flat arrays, sets arrays, doubles bulk strings, booleans integers, nulls
  * {@code $-1}/{@code *-1}, verbatim strings bulk strings.
+ *
+ * <p>Large bulk strings ({@link #LARGE_BULK_MIN} bytes or more), once the connection has allowed
+ * them ({@link #largeBulks}), are not copied into the target buffer: their payload goes into a
+ * {@link LargeBulk} and the replies after it into a new buffer. The output of a batch is then a
+ * sequence of parts ({@link #drainParts}) followed by the current target. {@link #mark} and
+ * {@link #rewind} take back replies across parts.
  */
 public final class Reply {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -30,8 +40,17 @@ public final class Reply {
         }
     }
 
+    /** Bulk payloads of this many bytes or more become a {@link LargeBulk} (see the class comment). */
+    public static final int LARGE_BULK_MIN = 1 << 20;
+
     private final byte[] scratch = new byte[24];
     private ByteBuf out;
+    /** Allocates the buffer after each large bulk; null while large bulks are not allowed. */
+    private ByteBufAllocator alloc;
+    /** Finished output before {@link #out}: buffers and large bulks in order (owned here until drained). */
+    private final List<Object> parts = new ArrayList<>();
+    /** The large bulk being written, between {@link #beginBulk} and {@link #endBulk}. */
+    private LargeBulk large;
     private int protocol = 2;
     private int count;
     private int errors;
@@ -44,6 +63,78 @@ public final class Reply {
 
     public ByteBuf target() {
         return out;
+    }
+
+    /**
+     * Lets bulk strings of {@link #LARGE_BULK_MIN} bytes or more become {@link LargeBulk} parts;
+     * {@code alloc} gives the buffer for the replies after each. The owner must then send and free
+     * the parts ({@link #drainParts}) and call {@link #discard} when the connection ends.
+     */
+    public void largeBulks(ByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    /**
+     * Moves the finished parts before the current target (a {@link ByteBuf} or a {@link LargeBulk}
+     * each, in reply order) to {@code to}; the caller owns them from then on and sends them before
+     * the target.
+     */
+    public void drainParts(Collection<Object> to) {
+        to.addAll(parts);
+        parts.clear();
+    }
+
+    /** Whether a large bulk reply waits in the parts. */
+    public boolean hasParts() {
+        return !parts.isEmpty();
+    }
+
+    /** A position in the output, to {@link #rewind} to; taken between replies. */
+    public long mark() {
+        return ((long) parts.size() << 32) | out.writerIndex();
+    }
+
+    /** Takes back everything written since {@code mark} (parts included, freed). */
+    public void rewind(long mark) {
+        int index = (int) (mark >>> 32);
+        if (large != null) {
+            large.free();
+            large = null;
+        }
+        if (parts.size() > index) {
+            if (out != null) {
+                out.release();
+            }
+            for (int i = parts.size() - 1; i > index; i--) {
+                release(parts.remove(i));
+            }
+            out = (ByteBuf) parts.remove(index);
+        }
+        out.writerIndex((int) mark);
+    }
+
+    /** Releases the target, the parts and any large bulk being written (the connection has ended). */
+    public void discard() {
+        if (large != null) {
+            large.free();
+            large = null;
+        }
+        for (Object p : parts) {
+            release(p);
+        }
+        parts.clear();
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+    }
+
+    private static void release(Object part) {
+        if (part instanceof LargeBulk) {
+            ((LargeBulk) part).free();
+        } else {
+            ((ByteBuf) part).release();
+        }
     }
 
     /** 2 or 3, as chosen by HELLO. */
@@ -158,6 +249,12 @@ public final class Reply {
     }
 
     public void bulk(byte[] b, int off, int len) {
+        if (len >= LARGE_BULK_MIN && alloc != null) {
+            beginBulk(len);
+            payload(b, off, len);
+            endBulk();
+            return;
+        }
         prefixed((byte) '$', len);
         out.writeBytes(b, off, len);
         out.writeBytes(CRLF);
@@ -177,6 +274,14 @@ public final class Reply {
 
     /** Starts a bulk string of {@code len} bytes whose payload the caller writes with {@link #payload} calls, then {@link #endBulk}. */
     public void beginBulk(long len) {
+        if (len >= LARGE_BULK_MIN && alloc != null && len <= Integer.MAX_VALUE - 2) {
+            LargeBulk l = new LargeBulk((int) len + 2);
+            prefixed((byte) '$', len);
+            parts.add(out);
+            out = null;
+            large = l;
+            return;
+        }
         prefixed((byte) '$', len);
         out.ensureWritable((int) Math.min(len + 2, Integer.MAX_VALUE));
     }
@@ -188,11 +293,15 @@ public final class Reply {
      * JDK 24+ withholds unless started with {@code --sun-misc-unsafe-memory-access=allow}.
      */
     public boolean nativeCopySupported() {
-        return NATIVE_COPY;
+        return NATIVE_COPY || large != null;
     }
 
     /** Copies {@code len} bytes of native memory at {@code address} into the reply; see {@link #nativeCopySupported()}. */
     public void payload(long address, int len) {
+        if (large != null) {
+            large.writeNative(address, len);
+            return;
+        }
         out.ensureWritable(len);
         int wi = out.writerIndex();
         if (out.hasMemoryAddress()) {
@@ -208,10 +317,24 @@ public final class Reply {
     }
 
     public void payload(byte[] b, int off, int len) {
+        if (large != null) {
+            large.write(b, off, len);
+            return;
+        }
         out.writeBytes(b, off, len);
     }
 
     public void endBulk() {
+        if (large != null) {
+            large.write(CRLF, 0, 2);
+            if (!large.complete()) {
+                throw new IllegalStateException("large bulk reply ended before its declared length");
+            }
+            parts.add(large);
+            large = null;
+            out = alloc.ioBuffer(256);
+            return;
+        }
         out.writeBytes(CRLF);
     }
 

@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Contract: one instance per connection, used on that connection's event loop only. Each call
  * to {@link #decode} consumes what it can from {@code in}; bulk payloads are copied into the
- * reusable {@link CommandArgs} as they arrive, so a partly received value is never scanned twice.
+ * reusable {@link CommandArgs} as they arrive, so a partly received value is never scanned twice
+ * (big ones into native memory, see {@link CommandArgs}).
  * Every complete command is handed to the sink before the next one is decoded (pipelining).
  */
 public final class RespDecoder {
@@ -32,7 +33,6 @@ public final class RespDecoder {
 
     private int state = START;
     private long argsLeft;
-    private int bulkAt;
     private int bulkLeft;
     private int crlfLeft;
     private long pendingBytes;
@@ -106,8 +106,7 @@ public final class RespDecoder {
                 }
                 case BULK_DATA: {
                     int n = Math.min(bulkLeft, in.readableBytes());
-                    in.readBytes(args.data(), bulkAt, n);
-                    bulkAt += n;
+                    args.receive(in, n);
                     bulkLeft -= n;
                     pendingBytes += n;
                     if (bulkLeft == 0) {
@@ -150,6 +149,13 @@ public final class RespDecoder {
         CommandArgs done = args;
         args = replacement;
         return done;
+    }
+
+    /** Frees what the command being received holds (its native arguments); the connection has closed. */
+    public void release() {
+        args.reset();
+        state = START;
+        pendingBytes = 0;
     }
 
     private boolean deliver(Sink sink) {
@@ -213,7 +219,7 @@ public final class RespDecoder {
             return -1;
         }
         in.readerIndex(cr + 2);
-        bulkAt = args.beginArg((int) len);
+        args.beginReceive((int) len);
         bulkLeft = (int) len;
         if (len == 0) {
             state = BULK_CRLF;

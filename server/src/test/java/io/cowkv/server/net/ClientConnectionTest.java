@@ -42,6 +42,7 @@ class ClientConnectionTest {
         ctx = new ServerContext(keyspace, new ServerConfig(), registry, "7.0.15");
         new ConnectionCommands(ctx).register(registry);
         new StringCommands(ctx).register(registry);
+        new io.cowkv.server.command.connection.ClientCommand(ctx).register(registry);
         dispatcher = new Dispatcher(ctx);
         dispatcher.internalErrors(logged::add);
         ch = newChannel();
@@ -59,9 +60,22 @@ class ClientConnectionTest {
         }));
     }
 
+    private long nativeArgsBefore;
+    private long largeBulksBefore;
+
+    @BeforeEach
+    void noteNativeMemory() {
+        nativeArgsBefore = io.cowkv.server.protocol.CommandArgs.outstandingNativeBytes();
+        largeBulksBefore = io.cowkv.server.protocol.LargeBulk.outstandingBytes();
+    }
+
     @AfterEach
     void tearDown() {
         ch.finishAndReleaseAll();
+        assertThat(io.cowkv.server.protocol.CommandArgs.outstandingNativeBytes()).as("native arguments freed")
+                .isEqualTo(nativeArgsBefore);
+        assertThat(io.cowkv.server.protocol.LargeBulk.outstandingBytes()).as("large replies freed")
+                .isEqualTo(largeBulksBefore);
         for (ByteBuf in : inputs) {
             assertThat(in.refCnt()).as("input buffer released").isZero();
         }
@@ -240,5 +254,139 @@ class ClientConnectionTest {
             b.release();
         }
         return sb.toString();
+    }
+
+    private static String pattern(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('a' + (i * 7) % 26));
+        }
+        return sb.toString();
+    }
+
+    private static String bulk(String s) {
+        return "$" + s.length() + "\r\n" + s + "\r\n";
+    }
+
+    /** Sends a multibulk command, each argument as its own write for the long ones (they arrive in pieces). */
+    private void command(String... args) {
+        StringBuilder head = new StringBuilder("*" + args.length + "\r\n");
+        for (String a : args) {
+            head.append(bulk(a));
+        }
+        String all = head.toString();
+        for (int at = 0; at < all.length(); at += 50_000) {
+            send(all.substring(at, Math.min(all.length(), at + 50_000)));
+        }
+    }
+
+    @Test
+    void bigArgumentsAreStoredFromNativeMemoryAndOtherCommandsGetThemOnTheHeap() {
+        String big = pattern(io.cowkv.server.protocol.CommandArgs.NATIVE_MIN + 1_000);
+        String big2 = pattern(3 * io.cowkv.server.protocol.CommandArgs.NATIVE_MIN);
+        command("SET", "k", big);
+        command("SETEX", "e", "100", big2);
+        command("MSET", "m1", big, "m2", "small", "m3", big2);
+        command("APPEND", "k", big2);
+        command("SETRANGE", "r", "3", big);
+        command("GETSET", "m2", big);
+        command("ECHO", big);                           // ECHO takes no native argument: moved to the heap
+        assertThat(output()).isEqualTo("+OK\r\n+OK\r\n+OK\r\n:" + (big.length() + big2.length()) + "\r\n:"
+                + (3 + big.length()) + "\r\n" + bulk("small") + bulk(big));
+        io.cowkv.server.keyspace.Database db = keyspace.db(0);
+        assertThat(new String(db.lookup("k".getBytes()).stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(big + big2);
+        assertThat(new String(db.lookup("e".getBytes()).stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(big2);
+        assertThat(db.lookup("e".getBytes()).expireAt()).isNotEqualTo(io.cowkv.server.keyspace.Entry.NO_EXPIRE);
+        assertThat(new String(db.lookup("m1".getBytes()).stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(big);
+        assertThat(new String(db.lookup("m2".getBytes()).stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(big);
+        assertThat(new String(db.lookup("m3".getBytes()).stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(big2);
+        assertThat(new String(db.lookup("r".getBytes()).stringBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("\0\0\0" + big);
+    }
+
+    @Test
+    void bigCommandNamesAndSubcommandsAreUnknownWithTheirFirstBytesEchoed() {
+        String big = "x".repeat(io.cowkv.server.protocol.CommandArgs.NATIVE_MIN);
+        command(big, "a");
+        command("CLIENT", big);
+        command("GET", big);                            // a big key: looked up from the heap
+        assertThat(output()).isEqualTo("-ERR unknown command '" + "x".repeat(128) + "', with args beginning with: 'a' \r\n"
+                + "-ERR unknown subcommand '" + "x".repeat(128) + "'. Try CLIENT HELP.\r\n$-1\r\n");
+    }
+
+    /** Reads and joins every outbound buffer, counting them. */
+    private String output(int[] buffers) {
+        StringBuilder sb = new StringBuilder();
+        ByteBuf b;
+        while ((b = ch.readOutbound()) != null) {
+            sb.append(b.toString(StandardCharsets.ISO_8859_1));
+            buffers[0]++;
+            b.release();
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void largeRepliesGoOutInChunksInReplyOrder() {
+        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN + 5);
+        command("SET", "k", big);
+        assertThat(output()).isEqualTo("+OK\r\n");
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
+        send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+        int[] buffers = {0};
+        assertThat(output(buffers)).isEqualTo(bulk(big) + "+PONG\r\n:" + big.length() + "\r\n" + bulk(big));
+        int chunks = (big.length() + 2 + io.cowkv.server.protocol.LargeBulk.CHUNK - 1) / io.cowkv.server.protocol.LargeBulk.CHUNK;
+        // the first header, each large reply's chunks, the small replies between them (and no
+        // empty buffer after the last)
+        assertThat(buffers[0]).isEqualTo(1 + chunks + 1 + chunks);
+    }
+
+    @Test
+    void aLargeReplyIsSentWhenTheSocketDrainsAndReadingWaitsForIt() {
+        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
+        command("SET", "k", big);
+        assertThat(output()).isEqualTo("+OK\r\n");
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
+        ch.write(Unpooled.wrappedBuffer(new byte[8192]));  // written, not flushed: the socket is "full"
+        assertThat(ch.isWritable()).isFalse();
+        send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+        assertThat(ch.config().isAutoRead()).as("no more reading while a reply waits").isFalse();
+        assertThat(ch.<Object>readOutbound()).as("nothing sent yet").isNull();
+        ch.flush();                                        // the socket drains: writability comes back
+        ByteBuf filler = ch.readOutbound();
+        assertThat(filler.readableBytes()).isEqualTo(8192);
+        filler.release();
+        assertThat(output()).isEqualTo(bulk(big));
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void closingWithALargeReplyWaitingFreesIt() {
+        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
+        command("SET", "k", big);
+        output();
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
+        ch.write(Unpooled.wrappedBuffer(new byte[8192]));
+        send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+        assertThat(io.cowkv.server.protocol.LargeBulk.outstandingBytes() - largeBulksBefore).isEqualTo(2L * (big.length() + 2));
+        ch.close();                                        // checked in tearDown: both freed
+    }
+
+    @Test
+    void quitAfterALargeReplyClosesOnlyOnceItIsSent() {
+        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
+        command("SET", "k", big);
+        output();
+        send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\nQUIT\r\n");
+        assertThat(output()).isEqualTo(bulk(big) + "+OK\r\n");
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void clientReplyOffDropsALargeReply() {
+        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
+        command("SET", "k", big);
+        output();
+        send("CLIENT REPLY OFF\r\nGET k\r\nCLIENT REPLY ON\r\nPING\r\n");
+        assertThat(output()).isEqualTo("+OK\r\n+PONG\r\n");
     }
 }

@@ -27,23 +27,23 @@ public final class StringCommands {
 
     public void register(CommandRegistry r) {
         r.register(command("get", 2).flags("readonly", "fast").keys(1, 1, 1).handler(this::get).build());
-        r.register(command("set", -3).flags("write", "denyoom").keys(1, 1, 1).handler(this::set).build());
-        r.register(command("setnx", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::setnx).build());
-        r.register(command("setex", 4).flags("write", "denyoom").keys(1, 1, 1)
+        r.register(command("set", -3).flags("write", "denyoom").keys(1, 1, 1).nativeValues(2, 0).handler(this::set).build());
+        r.register(command("setnx", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).nativeValues(2, 0).handler(this::setnx).build());
+        r.register(command("setex", 4).flags("write", "denyoom").keys(1, 1, 1).nativeValues(3, 0)
                 .handler((s, a) -> setex(s, a, 1000, "setex")).build());
-        r.register(command("psetex", 4).flags("write", "denyoom").keys(1, 1, 1)
+        r.register(command("psetex", 4).flags("write", "denyoom").keys(1, 1, 1).nativeValues(3, 0)
                 .handler((s, a) -> setex(s, a, 1, "psetex")).build());
-        r.register(command("getset", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::getset).build());
+        r.register(command("getset", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).nativeValues(2, 0).handler(this::getset).build());
         r.register(command("getdel", 2).flags("write", "fast").keys(1, 1, 1).handler(this::getdel).build());
         r.register(command("getex", -2).flags("write", "fast").keys(1, 1, 1).handler(this::getex).build());
         r.register(command("mget", -2).flags("readonly", "fast").keys(1, -1, 1).handler(this::mget).build());
-        r.register(command("mset", -3).flags("write", "denyoom").keys(1, -1, 2).handler(this::mset).build());
-        r.register(command("msetnx", -3).flags("write", "denyoom").keys(1, -1, 2).handler(this::msetnx).build());
-        r.register(command("append", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).handler(this::append).build());
+        r.register(command("mset", -3).flags("write", "denyoom").keys(1, -1, 2).nativeValues(2, 2).handler(this::mset).build());
+        r.register(command("msetnx", -3).flags("write", "denyoom").keys(1, -1, 2).nativeValues(2, 2).handler(this::msetnx).build());
+        r.register(command("append", 3).flags("write", "denyoom", "fast").keys(1, 1, 1).nativeValues(2, 0).handler(this::append).build());
         r.register(command("strlen", 2).flags("readonly", "fast").keys(1, 1, 1).handler(this::strlen).build());
         r.register(command("getrange", 4).flags("readonly").keys(1, 1, 1).handler(this::getrange).build());
         r.register(command("substr", 4).flags("readonly").keys(1, 1, 1).handler(this::getrange).build());
-        r.register(command("setrange", 4).flags("write", "denyoom").keys(1, 1, 1).handler(this::setrange).build());
+        r.register(command("setrange", 4).flags("write", "denyoom").keys(1, 1, 1).nativeValues(3, 0).handler(this::setrange).build());
         r.register(command("incr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1)
                 .handler((s, a) -> incr(s, a, 1)).build());
         r.register(command("decr", 2).flags("write", "denyoom", "fast").keys(1, 1, 1)
@@ -56,6 +56,27 @@ public final class StringCommands {
 
     private Database db(Session s) {
         return server.keyspace.db(s.db);
+    }
+
+    /**
+     * Stores argument {@code v} as the string value of the key in argument {@code k}, like
+     * {@link Database#setString} in {@link Entry#AUTO} mode; a big argument received off the heap
+     * (the commands registered with {@code nativeValues}) goes from there straight into the arena.
+     */
+    private static Entry store(Database db, CommandArgs a, int k, int v, boolean keepTtl, long expireAt) {
+        if (a.isNative(v)) {
+            return db.setStringNative(a.data(), a.offset(k), a.length(k), a.address(v), a.length(v), keepTtl, expireAt);
+        }
+        return db.setString(a.data(), a.offset(k), a.length(k), a.data(), a.offset(v), a.length(v), keepTtl,
+                Entry.AUTO, expireAt);
+    }
+
+    /** {@link Database#writeAt} of argument {@code v}, heap or native. */
+    private static long writeAt(Database db, Entry e, long at, CommandArgs a, int v) {
+        if (a.isNative(v)) {
+            return db.writeAtNative(e, at, a.address(v), a.length(v));
+        }
+        return db.writeAt(e, at, a.data(), a.offset(v), a.length(v));
     }
 
     /** The entry {@link #readString} found (null when the key is missing). */
@@ -195,8 +216,7 @@ public final class StringCommands {
             }
             return;
         }
-        db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2),
-                (flags & KEEPTTL) != 0, Entry.AUTO, (flags & EXPIRE) != 0 ? expireAt : Entry.NO_EXPIRE);
+        store(db, a, 1, 2, (flags & KEEPTTL) != 0, (flags & EXPIRE) != 0 ? expireAt : Entry.NO_EXPIRE);
         server.stats.dirty++;
         if ((flags & GET) == 0) {
             r.ok();
@@ -209,7 +229,7 @@ public final class StringCommands {
             s.reply().integer(0);
             return;
         }
-        db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2), false);
+        store(db, a, 1, 2, false, Entry.NO_EXPIRE);
         server.stats.dirty++;
         s.reply().integer(1);
     }
@@ -226,8 +246,7 @@ public final class StringCommands {
             return;
         }
         Database db = db(s);
-        db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(3), a.length(3), false, Entry.AUTO,
-                now + v * unit);
+        store(db, a, 1, 3, false, now + v * unit);
         server.stats.dirty++;
         s.reply().ok();
     }
@@ -242,7 +261,7 @@ public final class StringCommands {
         } else {
             s.sink().stringValue(old);
         }
-        db(s).setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), a.length(2), false);
+        store(db(s), a, 1, 2, false, Entry.NO_EXPIRE);
         server.stats.dirty++;
     }
 
@@ -310,7 +329,7 @@ public final class StringCommands {
         }
         Database db = db(s);
         for (int i = 1; i < a.count(); i += 2) {
-            db.setString(a.data(), a.offset(i), a.length(i), a.data(), a.offset(i + 1), a.length(i + 1), false);
+            store(db, a, i, i + 1, false, Entry.NO_EXPIRE);
         }
         server.stats.dirty += (a.count() - 1) / 2;
         s.reply().ok();
@@ -329,7 +348,7 @@ public final class StringCommands {
             }
         }
         for (int i = 1; i < a.count(); i += 2) {
-            db.setString(a.data(), a.offset(i), a.length(i), a.data(), a.offset(i + 1), a.length(i + 1), false);
+            store(db, a, i, i + 1, false, Entry.NO_EXPIRE);
         }
         server.stats.dirty += (a.count() - 1) / 2;
         s.reply().integer(1);
@@ -343,7 +362,7 @@ public final class StringCommands {
         Database db = db(s);
         int addLen = a.length(2);
         if (e == null) {
-            Entry n = db.setString(a.data(), a.offset(1), a.length(1), a.data(), a.offset(2), addLen, false, Entry.AUTO);
+            Entry n = store(db, a, 1, 2, false, Entry.NO_EXPIRE);
             server.stats.dirty++;
             s.reply().integer(n.stringLength());
             return;
@@ -353,7 +372,7 @@ public final class StringCommands {
             s.reply().error(Errors.STRING_TOO_LONG);
             return;
         }
-        db.append(e, a.data(), a.offset(2), addLen);
+        writeAt(db, e, e.stringLength(), a, 2);
         server.stats.dirty++;
         s.reply().integer(total);
     }
@@ -449,8 +468,8 @@ public final class StringCommands {
             return;
         }
         if (e != null) {
-            db(s).writeAt(e, offset, a.data(), a.offset(3), vlen); // in place when the value has room
-        } else if (total <= NEW_RANGE_ON_HEAP) {
+            writeAt(db(s), e, offset, a, 3); // in place when the value has room
+        } else if (total <= NEW_RANGE_ON_HEAP && !a.isNative(3)) {
             byte[] out = new byte[(int) total]; // a new key: zeros, then the bytes, stored at its exact size
             System.arraycopy(a.data(), a.offset(3), out, (int) offset, vlen);
             db(s).setString(a.data(), a.offset(1), a.length(1), out, 0, out.length, true, Entry.RAW);
@@ -458,7 +477,7 @@ public final class StringCommands {
             // a new key with a far offset: an empty value that the write zero-fills in the arena
             // (up to proto-max-bulk-len, 512 MB, which must not be built on the heap)
             Entry created = db(s).setString(a.data(), a.offset(1), a.length(1), a.data(), 0, 0, true, Entry.RAW);
-            db(s).writeAt(created, offset, a.data(), a.offset(3), vlen);
+            writeAt(db(s), created, offset, a, 3);
         }
         server.stats.dirty++;
         s.reply().integer(total);
