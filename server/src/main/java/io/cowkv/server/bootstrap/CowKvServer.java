@@ -319,6 +319,10 @@ public final class CowKvServer {
             m.put("allocator_frag_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 1.0 : (double) framesBytes / used));
             m.put("mem_fragmentation_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
             m.put("mem_fragmentation_bytes", rss - used);
+            // Off-heap client buffers: big arguments being received or waiting to run, and large
+            // replies waiting to be sent (Redis counts its query and output buffers here).
+            m.put("mem_clients_normal", io.cowkv.server.protocol.CommandArgs.outstandingNativeBytes()
+                    + io.cowkv.server.protocol.LargeBulk.outstandingBytes());
             m.put("mem_allocator", "cowkv-arena");
             m.put("arena_page_size", arena.pageSize());
             m.put("arena_frames_total", arena.totalFrames());

@@ -26,8 +26,11 @@ import java.util.ArrayDeque;
  * <p>Contract: runs on the single event loop that also owns the keyspace, so every command is
  * atomic. Owns {@code cumulation} (bytes of an incomplete request line), the batch's reply buffer
  * (the session's {@link Reply} target) and the {@link #backlog}, and releases all of them when the
- * connection ends. Stops reading while the socket is not writable or a backlog waits, so a client
- * that does not read its replies cannot grow server memory without bound.
+ * connection ends. Like Redis, it goes on reading and answering while replies wait to be sent: a
+ * client that pipelines big requests and big replies before reading anything would otherwise wait
+ * for the server while the server waited for it. (Until session 20 reading paused while the socket
+ * was not writable, which deadlocked such pipelines.) What a client that never reads can pile up is
+ * unbounded, as in Redis with its default {@code client-output-buffer-limit normal 0 0 0}.
  *
  * <p>Large bulk replies ({@link LargeBulk}) are sent a chunk at a time as the socket drains
  * ({@link #pump}); the replies after one wait in the backlog behind it, in order.
@@ -195,15 +198,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         afterOutput();
     }
 
-    /** After output was written: closes if asked to once the backlog is out, or pauses reading while output waits. */
+    /** After output was written: closes if asked to, once the backlog is out. */
     private void afterOutput() {
-        boolean waiting = backlog != null && !backlog.isEmpty();
-        if (closing) {
-            if (!waiting) {
-                closeAfterWrites();
-            }
-        } else if (waiting || !ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(false);
+        if (closing && (backlog == null || backlog.isEmpty())) {
+            closeAfterWrites();
         }
     }
 
@@ -302,18 +300,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && session != null) {
-            if (backlog != null && !backlog.isEmpty()) {
-                pump();
-            }
-            boolean waiting = backlog != null && !backlog.isEmpty();
-            if (closing) {
-                if (!waiting) {
-                    closeAfterWrites();
-                }
-            } else if (!waiting && ctx.channel().isWritable()) {
-                ctx.channel().config().setAutoRead(true);
-            }
+        if (ctx.channel().isWritable() && session != null && backlog != null && !backlog.isEmpty()) {
+            pump();
+            afterOutput();
         }
         ctx.fireChannelWritabilityChanged();
     }

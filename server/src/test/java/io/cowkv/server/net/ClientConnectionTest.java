@@ -341,7 +341,7 @@ class ClientConnectionTest {
     }
 
     @Test
-    void aLargeReplyIsSentWhenTheSocketDrainsAndReadingWaitsForIt() {
+    void aLargeReplyIsSentWhenTheSocketDrainsAndReadingGoesOnMeanwhile() {
         String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
         command("SET", "k", big);
         assertThat(output()).isEqualTo("+OK\r\n");
@@ -349,14 +349,17 @@ class ClientConnectionTest {
         ch.write(Unpooled.wrappedBuffer(new byte[8192]));  // written, not flushed: the socket is "full"
         assertThat(ch.isWritable()).isFalse();
         send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
-        assertThat(ch.config().isAutoRead()).as("no more reading while a reply waits").isFalse();
         assertThat(ch.<Object>readOutbound()).as("nothing sent yet").isNull();
+        // as Redis, the connection goes on reading (a client may pipeline big requests before
+        // reading any reply); what it answers waits behind the large reply
+        command("SET", "k", "new");
+        send("PING\r\n");
+        assertThat(ch.<Object>readOutbound()).isNull();
         ch.flush();                                        // the socket drains: writability comes back
         ByteBuf filler = ch.readOutbound();
         assertThat(filler.readableBytes()).isEqualTo(8192);
         filler.release();
-        assertThat(output()).isEqualTo(bulk(big));
-        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(output()).isEqualTo(bulk(big) + "+OK\r\n+PONG\r\n");
     }
 
     @Test

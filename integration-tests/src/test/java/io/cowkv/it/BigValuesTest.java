@@ -1,0 +1,203 @@
+package io.cowkv.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Values far larger than CowKV's Java heap: the server runs with {@code -Xmx64m} (so also 64 MB of
+ * direct memory for Netty) and stores, appends to and returns a 100 MB value, byte for byte as a
+ * real Redis does. Big arguments are received into native memory and big replies are sent from a
+ * native copy in chunks (docs/architecture.md, "Big values"). Netty's leak detector watches every
+ * buffer, and a client that does not read its large replies holds up neither the server nor other
+ * clients.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BigValuesTest {
+    private static final int MB = 1 << 20;
+    private CowKvProcess cowkv;
+    private RedisProcess redis;
+
+    @BeforeAll
+    void start() throws Exception {
+        RedisProcess.assumeAvailable();
+        cowkv = CowKvProcess.withLeakDetection();
+        cowkv.jvmOptions("-Xmx64m");
+        cowkv.start();
+        redis = new RedisProcess();
+        redis.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (cowkv != null && cowkv.isAlive()) {
+                cowkv.assertNoBufferLeaks();
+            }
+        } finally {
+            if (cowkv != null) {
+                cowkv.close();
+            }
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    private static Jedis connect(ServerProcess s) {
+        return new Jedis(new HostAndPort(s.host(), s.port()),
+                DefaultJedisClientConfig.builder().timeoutMillis(120_000).build());
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aValueLargerThanTheHeapIsStoredChangedAndReturnedLikeRedis() {
+        byte[] value = random(100 * MB, 1);
+        byte[] tail = random(3 * MB, 2);
+        byte[] patch = random(5 * MB, 3);
+        for (ServerProcess s : List.of(cowkv, redis)) {
+            try (Jedis j = connect(s)) {
+                assertThat(j.set(b("big"), value)).as(s.name()).isEqualTo("OK");
+                assertThat(j.strlen(b("big"))).isEqualTo(value.length);
+                assertThat(j.append(b("big"), tail)).isEqualTo((long) value.length + tail.length);
+                assertThat(j.setrange(b("big"), 50L * MB, patch)).isEqualTo((long) value.length + tail.length);
+                assertThat(j.setrange(b("far"), 200L * MB, patch)).isEqualTo(205L * MB);
+                assertThat(j.getrange(b("far"), 200L * MB - 2, 200L * MB + 2))
+                        .isEqualTo(new byte[]{0, 0, patch[0], patch[1], patch[2]});
+            }
+        }
+        byte[] expected = Arrays.copyOf(value, value.length + tail.length);
+        System.arraycopy(tail, 0, expected, value.length, tail.length);
+        System.arraycopy(patch, 0, expected, 50 * MB, patch.length);
+        try (Jedis c = connect(cowkv); Jedis r = connect(redis)) {
+            byte[] fromCowKv = c.get(b("big"));
+            assertThat(fromCowKv).as("CowKV's GET").isEqualTo(expected);
+            assertThat(r.get(b("big"))).as("Redis's GET").isEqualTo(expected);
+            assertThat(c.getrange(b("big"), 50L * MB - 10, 50L * MB + 10))
+                    .isEqualTo(r.getrange(b("big"), 50L * MB - 10, 50L * MB + 10));
+            assertThat(c.get(b("far"))).isEqualTo(r.get(b("far")));
+            assertThat(c.del(b("big"), b("far"))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void pipelinedBigValuesKeepTheirOrder() {
+        byte[] v1 = random(20 * MB, 4);
+        byte[] v2 = random(12 * MB, 5);
+        try (Jedis c = connect(cowkv)) {
+            Pipeline p = c.pipelined();
+            Response<String> mset = p.mset(b("p1"), v1, b("p2"), b("small"), b("p3"), v2);
+            Response<byte[]> g1 = p.get(b("p1"));
+            Response<Object> ping = p.sendCommand(Protocol.Command.PING, new byte[0][]);
+            Response<byte[]> g3 = p.get(b("p3"));
+            Response<List<byte[]>> all = p.mget(b("p3"), b("p2"), b("p1"));
+            Response<Object> echo = p.sendCommand(Protocol.Command.ECHO, v2); // ECHO reads its argument on the heap: 12 MB fits
+            p.sync();
+            assertThat(mset.get()).isEqualTo("OK");
+            assertThat(g1.get()).isEqualTo(v1);
+            assertThat((byte[]) ping.get()).isEqualTo(b("PONG"));
+            assertThat(g3.get()).isEqualTo(v2);
+            assertThat(all.get()).containsExactly(v2, b("small"), v1);
+            assertThat((byte[]) echo.get()).isEqualTo(v2);
+            assertThat(c.del(b("p1"), b("p2"), b("p3"))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsLargeRepliesHoldsUpNoOne() throws Exception {
+        byte[] value = random(8 * MB, 6);
+        try (Jedis c = connect(cowkv)) {
+            c.set(b("slow"), value);
+        }
+        try (Socket slow = new Socket(cowkv.host(), cowkv.port())) {
+            slow.setReceiveBufferSize(64 * 1024);
+            OutputStream out = slow.getOutputStream();
+            StringBuilder req = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                req.append("*2\r\n$3\r\nGET\r\n$4\r\nslow\r\n");
+            }
+            req.append("PING\r\n");
+            out.write(req.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try (Jedis other = connect(cowkv)) {
+                // the server goes on serving others while 64 MB of replies wait for the slow client
+                assertThat(other.ping()).isEqualTo("PONG");
+                assertThat(other.set(b("x"), b("y"))).isEqualTo("OK");
+                String list = other.clientList();
+                assertThat(list.lines().filter(l -> !l.contains("cmd=client")))
+                        .singleElement().asString().doesNotContain(" omem=0 ");
+            }
+            InputStream in = slow.getInputStream();
+            byte[] header = ("$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 8; i++) {
+                assertThat(in.readNBytes(header.length)).isEqualTo(header);
+                assertThat(in.readNBytes(value.length)).as("reply %d", i).isEqualTo(value);
+                assertThat(in.readNBytes(2)).isEqualTo(b("\r\n"));
+            }
+            assertThat(in.readNBytes(7)).isEqualTo(b("+PONG\r\n"));
+        }
+    }
+
+    @Test
+    void aClientThatLeavesMidReplyLeavesNothingBehind() throws Exception {
+        byte[] value = random(16 * MB, 7);
+        try (Jedis c = connect(cowkv)) {
+            c.set(b("gone"), value);
+            long before = memory(c, "used_memory");
+            for (int round = 0; round < 3; round++) {
+                try (Socket s = new Socket(cowkv.host(), cowkv.port())) {
+                    OutputStream out = s.getOutputStream();
+                    out.write("*2\r\n$3\r\nGET\r\n$4\r\ngone\r\n*2\r\n$3\r\nGET\r\n$4\r\ngone\r\n".getBytes(StandardCharsets.US_ASCII));
+                    // and a big argument cut off half-way
+                    out.write("*3\r\n$3\r\nSET\r\n$1\r\nh\r\n$50000000\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write(new byte[MB]);
+                    out.flush();
+                    assertThat(s.getInputStream().readNBytes(1000)).hasSize(1000); // the first reply has started
+                }
+            }
+            assertThat(c.ping()).isEqualTo("PONG");
+            assertThat(c.exists(b("h"))).isFalse();
+            assertThat(c.get(b("gone"))).isEqualTo(value);
+            assertThat(memory(c, "used_memory")).as("the arena holds what it held").isEqualTo(before);
+            // the server handles the closed connections in its own time: wait for it (bounded)
+            long clients = memory(c, "mem_clients_normal");
+            for (int i = 0; i < 100 && clients != 0; i++) {
+                Thread.sleep(50);
+                clients = memory(c, "mem_clients_normal");
+            }
+            assertThat(clients).as("no client buffer left off the heap").isZero();
+            c.del(b("gone"));
+        }
+    }
+
+    private static long memory(Jedis j, String field) {
+        return j.info("memory").lines().filter(l -> l.startsWith(field + ":"))
+                .mapToLong(l -> Long.parseLong(l.substring(field.length() + 1).trim())).findFirst().orElseThrow();
+    }
+}
