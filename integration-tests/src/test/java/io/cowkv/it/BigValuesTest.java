@@ -164,6 +164,72 @@ class BigValuesTest {
         }
     }
 
+    /** Sends {@code n} GETs of {@code key} and a PING on a socket that then reads nothing. */
+    private Socket nonReader(String key, int n) throws Exception {
+        Socket s = new Socket(cowkv.host(), cowkv.port());
+        s.setReceiveBufferSize(64 * 1024);
+        StringBuilder req = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            req.append("*2\r\n$3\r\nGET\r\n$").append(key.length()).append("\r\n").append(key).append("\r\n");
+        }
+        s.getOutputStream().write(req.append("PING\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    /** Reads until the server closes the connection (bounded by the socket timeout); returns the bytes read. */
+    private static long readUntilClosed(Socket s) throws Exception {
+        s.setSoTimeout(60_000);
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    @Test
+    void clientOutputBufferLimitsCloseAClientThatDoesNotRead() throws Exception {
+        byte[] value = random(8 * MB, 8);
+        try (Jedis c = connect(cowkv)) {
+            c.set(b("limited"), value);
+            // hard limit: 8 replies of 8 MB waiting, far over 16 MB: closed with its output dropped
+            c.configSet("client-output-buffer-limit", "normal 16mb 0 0");
+            try (Socket s = nonReader("limited", 8)) {
+                assertThat(readUntilClosed(s)).isLessThan(8L * value.length);
+            }
+            // soft limit: over 16 MB is allowed for 1 s; the next reply after that closes
+            c.configSet("client-output-buffer-limit", "normal 0 16mb 1");
+            try (Socket s = nonReader("limited", 8)) {
+                assertThat(c.ping()).isEqualTo("PONG");
+                Thread.sleep(2_100); // whole seconds, as Redis counts them
+                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                assertThat(readUntilClosed(s)).isLessThan(8L * value.length);
+            }
+            c.configSet("client-output-buffer-limit", "normal 0 0 0");
+            assertThat(cowkv.output()).contains("scheduled to be closed ASAP for overcoming of output buffer limits.");
+            // without a limit the same client gets everything
+            long all = 8L * (("$" + value.length + "\r\n").length() + value.length + 2) + "+PONG\r\n".length();
+            try (Socket s = nonReader("limited", 8)) {
+                Thread.sleep(200);
+                assertThat(readUntilClosedOrComplete(s, all)).isEqualTo(all);
+            }
+            c.del(b("limited"));
+        }
+    }
+
+    /** Reads {@code expected} bytes or until the connection closes; returns how many were read. */
+    private static long readUntilClosedOrComplete(Socket s, long expected) throws Exception {
+        s.setSoTimeout(60_000);
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; total < expected && (n = s.getInputStream().read(buf)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
     @Test
     void aClientThatLeavesMidReplyLeavesNothingBehind() throws Exception {
         byte[] value = random(16 * MB, 7);

@@ -35,6 +35,11 @@ public final class Dispatcher {
         internalErrors.accept(message);
     }
 
+    /** Logs a warning about a client (through the same sink as internal errors: the server log's warnings). */
+    public void reportWarning(String message) {
+        internalErrors.accept(message);
+    }
+
     public Dispatcher(ServerContext server) {
         this.server = server;
     }

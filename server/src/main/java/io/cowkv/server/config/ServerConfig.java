@@ -39,6 +39,7 @@ public final class ServerConfig {
             add(new MemoryParam("proto-max-bulk-len", true, 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE));
     private final MemoryParam clientQueryBufferLimit =
             add(new MemoryParam("client-query-buffer-limit", true, 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE));
+    private final OutputBufferLimitParam clientOutputBufferLimit = add(new OutputBufferLimitParam());
     private final IntParam timeout = add(new IntParam("timeout", true, 0, 0, Integer.MAX_VALUE));
     private final IntParam tcpKeepalive = add(new IntParam("tcp-keepalive", true, 300, 0, Integer.MAX_VALUE));
     private final IntParam tcpBacklog = add(new IntParam("tcp-backlog", false, 511, 0, Integer.MAX_VALUE));
@@ -290,6 +291,14 @@ public final class ServerConfig {
     }
 
     /** Microseconds of work between the snapshot thread's yields of its core; 0 = it never yields. */
+    /**
+     * {@code client-output-buffer-limit} of the normal class: hard limit, soft limit (bytes,
+     * unsigned, 0 = none) and soft seconds. The array is replaced, never changed, by CONFIG SET.
+     */
+    public long[] clientOutputBufferLimitNormal() {
+        return clientOutputBufferLimit.limits[OutputBufferLimitParam.NORMAL];
+    }
+
     public long bgsaveYieldUs() {
         return bgsaveYieldUs.value;
     }

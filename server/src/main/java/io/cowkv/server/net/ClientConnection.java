@@ -30,7 +30,8 @@ import java.util.ArrayDeque;
  * client that pipelines big requests and big replies before reading anything would otherwise wait
  * for the server while the server waited for it. (Until session 20 reading paused while the socket
  * was not writable, which deadlocked such pipelines.) What a client that never reads can pile up is
- * unbounded, as in Redis with its default {@code client-output-buffer-limit normal 0 0 0}.
+ * unbounded, as in Redis with its default {@code client-output-buffer-limit normal 0 0 0}; with a
+ * limit set, a client over it is closed as Redis closes it ({@link #overOutputLimit}).
  *
  * <p>Large bulk replies ({@link LargeBulk}) are sent a chunk at a time as the socket drains
  * ({@link #pump}); the replies after one wait in the backlog behind it, in order.
@@ -234,6 +235,53 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         } else {
             batch.release();
         }
+        if (!closing && overOutputLimit()) {
+            closeOverOutputLimit();
+        }
+    }
+
+    /** When the output first reached the soft limit (ms), 0 while under it (Redis's obuf_soft_limit_reached_time). */
+    private long softLimitSince;
+
+    /**
+     * Redis's checkClientOutputBufferLimits for the normal class: whether the output the socket has
+     * not taken yet reaches the hard limit, or has reached the soft limit for longer than its
+     * seconds. A limit of 0 is none.
+     */
+    private boolean overOutputLimit() {
+        long[] limit = server.config.clientOutputBufferLimitNormal();
+        if (limit[0] == 0 && limit[1] == 0) {
+            return false;
+        }
+        long used = pendingOutputBytes();
+        boolean hard = limit[0] != 0 && Long.compareUnsigned(used, limit[0]) >= 0;
+        boolean soft = limit[1] != 0 && Long.compareUnsigned(used, limit[1]) >= 0;
+        if (soft) {
+            long now = System.currentTimeMillis();
+            if (softLimitSince == 0) {
+                softLimitSince = now;
+                soft = false;
+            } else if ((now - softLimitSince) / 1000 <= limit[2]) {
+                soft = false;
+            }
+        } else {
+            softLimitSince = 0;
+        }
+        return hard || soft;
+    }
+
+    /** Output not yet taken by the socket: Netty's outbound buffer plus the backlog. */
+    private long pendingOutputBytes() {
+        io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return (out == null ? 0 : out.totalPendingWriteBytes()) + backlogBytes();
+    }
+
+    /** Closes at once, dropping the waiting output, as Redis frees such a client (asynchronously, ASAP). */
+    private void closeOverOutputLimit() {
+        dispatcher.reportWarning("Client id=" + session.id + " addr=" + session.addr + " laddr=" + session.laddr
+                + " name=" + session.name + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        closing = true;
+        ctx.close();
     }
 
     /**
@@ -270,6 +318,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         if (session != null) {
             session.outputBufferBytes = backlogBytes();
+            if (!closing && overOutputLimit()) {
+                closeOverOutputLimit();
+            }
         }
     }
 
