@@ -55,7 +55,7 @@ for size in $sizes; do
         rps[$s]=$(awk '{for(i=1;i<=NF;i++) if($(i+1)=="requests") print $i}' <<< "$line")
         cpu[$s]=$(awk -v d=$((after - before)) -v n="$n" -v tck="$tck" 'BEGIN{printf "%.0f", d * 1e6 / tck / n}')
       done
-      ratio=$(awk -v a="${rps[cowkv]}" -v b="${rps[redis]}" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}')
+      ratio=$(awk -v a="${rps[cowkv]}" -v b="${rps[redis]}" 'BEGIN{printf "%.2f", (b > 0) ? a / b : 0}')
       echo "| $size | ${t^^} | $r | ${rps[cowkv]} | ${rps[redis]} | $ratio | ${cpu[cowkv]} | ${cpu[redis]} |"
     done
   done
