@@ -70,14 +70,7 @@ public final class CommandArgs {
 
     /** Reserves room for an argument of {@code len} bytes and returns its offset in {@link #data()}. */
     int beginArg(int len) {
-        if (count == offsets.length) {
-            int n = count * 2;
-            offsets = Arrays.copyOf(offsets, n);
-            lengths = Arrays.copyOf(lengths, n);
-            if (addresses != null) {
-                addresses = Arrays.copyOf(addresses, n);
-            }
-        }
+        growSlots();
         if (addresses != null) {
             addresses[count] = 0;
         }
@@ -100,14 +93,7 @@ public final class CommandArgs {
             beginArg(len);
             return;
         }
-        if (count == offsets.length) {
-            int n = count * 2;
-            offsets = Arrays.copyOf(offsets, n);
-            lengths = Arrays.copyOf(lengths, n);
-            if (addresses != null) {
-                addresses = Arrays.copyOf(addresses, n);
-            }
-        }
+        growSlots();
         if (addresses == null) {
             addresses = new long[offsets.length];
         }
@@ -192,6 +178,18 @@ public final class CommandArgs {
         OUTSTANDING.addAndGet(-lengths[i]);
         addresses[i] = 0;
         nativeCount--;
+    }
+
+    /** Makes room for one more argument in the per-argument arrays. */
+    private void growSlots() {
+        if (count == offsets.length) {
+            int n = count * 2;
+            offsets = Arrays.copyOf(offsets, n);
+            lengths = Arrays.copyOf(lengths, n);
+            if (addresses != null) {
+                addresses = Arrays.copyOf(addresses, n);
+            }
+        }
     }
 
     /** Adds a complete argument (used by the inline parser and by tests). */

@@ -325,6 +325,14 @@ class ClientConnectionTest {
         return sb.toString();
     }
 
+    /** SETs k to a value that GET answers with a large bulk; returns the value. */
+    private String storeLargeValue() {
+        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
+        command("SET", "k", big);
+        assertThat(output()).isEqualTo("+OK\r\n");
+        return big;
+    }
+
     @Test
     void largeRepliesGoOutInChunksInReplyOrder() {
         String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN + 5);
@@ -342,9 +350,7 @@ class ClientConnectionTest {
 
     @Test
     void aLargeReplyIsSentWhenTheSocketDrainsAndReadingGoesOnMeanwhile() {
-        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
-        command("SET", "k", big);
-        assertThat(output()).isEqualTo("+OK\r\n");
+        String big = storeLargeValue();
         ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
         ch.write(Unpooled.wrappedBuffer(new byte[8192]));  // written, not flushed: the socket is "full"
         assertThat(ch.isWritable()).isFalse();
@@ -364,9 +370,7 @@ class ClientConnectionTest {
 
     @Test
     void closingWithALargeReplyWaitingFreesIt() {
-        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
-        command("SET", "k", big);
-        output();
+        String big = storeLargeValue();
         ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
         ch.write(Unpooled.wrappedBuffer(new byte[8192]));
         send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
@@ -376,9 +380,7 @@ class ClientConnectionTest {
 
     @Test
     void quitAfterALargeReplyClosesOnlyOnceItIsSent() {
-        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
-        command("SET", "k", big);
-        output();
+        String big = storeLargeValue();
         send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\nQUIT\r\n");
         assertThat(output()).isEqualTo(bulk(big) + "+OK\r\n");
         assertThat(ch.isOpen()).isFalse();
@@ -386,9 +388,7 @@ class ClientConnectionTest {
 
     @Test
     void clientReplyOffDropsALargeReply() {
-        String big = pattern(io.cowkv.server.protocol.Reply.LARGE_BULK_MIN);
-        command("SET", "k", big);
-        output();
+        String big = storeLargeValue();
         send("CLIENT REPLY OFF\r\nGET k\r\nCLIENT REPLY ON\r\nPING\r\n");
         assertThat(output()).isEqualTo("+OK\r\n+PONG\r\n");
     }
