@@ -194,13 +194,18 @@ final class Node implements AutoCloseable {
         }
     }
 
+    /** Sends signal {@code name} (e.g. {@code TERM}) and returns at once. */
+    void signal(String name) throws Exception {
+        // Not Process.destroy(): it also closes our end of the output pipe, losing the shutdown log.
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM and wait for the exit (bounded); returns the exit code. */
     int sigterm(long seconds) throws Exception {
-        // Not Process.destroy(): it also closes our end of the output pipe, losing the shutdown log.
-        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -TERM " + process.pid() + " failed");
-        }
+        signal("TERM");
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " did not exit within " + seconds + " s of SIGTERM:\n" + output);
         }

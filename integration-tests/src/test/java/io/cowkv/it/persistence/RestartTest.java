@@ -104,4 +104,34 @@ class RestartTest {
         }
         assertThat(DumpContent.read(dir.resolve("dump.rdb"))).containsOnlyKeys("0:a");
     }
+
+    /**
+     * Redis stays up when the save a SIGTERM asks for fails (the data would be lost otherwise), and
+     * a later SIGTERM tries again; so does CowKV, which handles the signal itself instead of
+     * letting the JVM shut down. The save is made to fail as in SaveFailureTest: a directory
+     * where the dump goes.
+     */
+    @Test
+    void aSigtermWhoseSaveFailsLeavesTheServerUpLikeRedis() throws Exception {
+        for (boolean real : new boolean[]{true, false}) {
+            Path d = Files.createDirectory(dir.resolve(real ? "redis" : "cowkv"));
+            try (Node n = real ? Node.redis(d, "--save", "3600 1") : Node.cowkv(d, "--save", "3600 1")) {
+                n.start();
+                try (Jedis j = n.jedis()) {
+                    j.set("kept", "1");
+                }
+                Files.createDirectory(d.resolve("dump.rdb"));
+                n.signal("TERM");
+                assertThat(n.awaitOutput("SIGTERM received but errors trying to shut down the server"))
+                        .as(real ? "Redis" : "CowKV").contains("Error trying to save the DB, can't exit.");
+                assertThat(n.isAlive()).as(real ? "Redis" : "CowKV").isTrue();
+                try (Jedis j = n.jedis()) {
+                    assertThat(j.get("kept")).isEqualTo("1");
+                }
+                Files.delete(d.resolve("dump.rdb"));
+                assertThat(n.sigterm(30)).as("exit code after a save that works").isZero();
+            }
+            assertThat(DumpContent.read(d.resolve("dump.rdb"))).containsOnlyKeys("0:kept");
+        }
+    }
 }

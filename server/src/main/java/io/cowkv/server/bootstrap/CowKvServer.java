@@ -150,6 +150,7 @@ public final class CowKvServer {
         net.start();
         ServerLog.notice("Running mode=standalone, port=" + net.boundPort() + ", transport=" + net.transport() + ".");
         Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "cowkv-shutdown"));
+        installSignalHandlers();
         long period = Math.max(1, 1000 / config.hz());
         net.loop().next().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
         ServerLog.notice("Server initialized");
@@ -214,30 +215,81 @@ public final class CowKvServer {
         return null;
     }
 
+    /**
+     * SIGTERM and SIGINT as Redis handles them: the shutdown save (when save points exist), then
+     * exit 0; if that save fails, the server logs it and keeps running, as Redis does (the data
+     * would otherwise be lost), and a later signal tries again. A second SIGINT while the first
+     * one's save runs exits at once (Redis's "You insist..."). SIGHUP is ignored, as in Redis.
+     * Where the JVM does not let these signals be handled (e.g. {@code -Xrs}), the shutdown hook
+     * ({@link #onSignal}) stays the fallback: it saves, but cannot refuse to exit.
+     */
+    private void installSignalHandlers() {
+        for (String name : new String[]{"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onShutdownSignal("SIG" + name));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                ServerLog.warning("SIG" + name + " left to the JVM (" + e.getMessage() + "): a failed shutdown save cannot keep the server up");
+            }
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // the JVM keeps its own handling
+        }
+    }
+
+    /** On the JVM's signal thread: the shutdown runs on a thread of its own, as it may take long. */
+    private void onShutdownSignal(String signal) {
+        if (stopped.get()) {
+            return;
+        }
+        if (!signalled.compareAndSet(false, true)) {
+            if (signal.equals("SIGINT")) {
+                ServerLog.warning("You insist... exiting now.");
+                ServerLog.flush();
+                Runtime.getRuntime().halt(1);
+            }
+            return;
+        }
+        ServerLog.warning("Received " + signal + " scheduling shutdown...");
+        Thread t = new Thread(() -> {
+            if (saveBeforeExit()) {
+                stop();
+                System.exit(0);
+            } else {
+                ServerLog.warning(signal + " received but errors trying to shut down the server, check the logs for more information");
+                signalled.set(false);
+            }
+        }, "cowkv-signal-shutdown");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /** The shutdown hook: the JVM is exiting for another reason (or a signal it kept); saves, then stops. */
     private void onSignal() {
         if (stopped.get() || !signalled.compareAndSet(false, true)) {
             return;
         }
         ServerLog.warning("Received SIGTERM scheduling shutdown...");
-        saveBeforeExit();
+        if (!saveBeforeExit()) {
+            ServerLog.warning("Error trying to save the DB before exiting; exiting anyway (the JVM is shutting down).");
+        }
         stop();
     }
 
     /**
-     * The SIGTERM/SIGINT save, run on the keyspace thread while this hook thread waits (bounded). A
-     * JVM shutdown cannot be refused, so unlike Redis a failed save is logged and the process exits.
+     * The SIGTERM/SIGINT save, run on the keyspace thread while the calling thread waits (bounded).
+     * Returns whether the server may exit (saved, or nothing to save).
      */
-    private void saveBeforeExit() {
+    private boolean saveBeforeExit() {
         try {
-            boolean ok = net.loop().submit(() -> {
+            return net.loop().submit(() -> {
                 ServerLog.warning("User requested shutdown...");
                 return snapshots.prepareShutdown(null);
             }).get(120, TimeUnit.SECONDS);
-            if (!ok) {
-                ServerLog.warning("Error trying to save the DB before exiting; exiting anyway (signal).");
-            }
         } catch (Exception e) {
             ServerLog.warning("Could not save the DB before exiting: " + e);
+            return false;
         }
     }
 

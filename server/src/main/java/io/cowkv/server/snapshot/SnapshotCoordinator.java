@@ -470,6 +470,10 @@ public final class SnapshotCoordinator {
         } catch (IOException e) {
             log.warning(e.getMessage());
             return false;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // e.g. the heap cannot hold a value the dump needs on it: a failed save, not a crash
+            log.warning("Failed saving the DB: " + e);
+            return false;
         } finally {
             view.close();
         }
