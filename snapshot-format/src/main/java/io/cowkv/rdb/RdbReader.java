@@ -273,7 +273,7 @@ public final class RdbReader {
         switch (t) {
             case RdbConstants.TYPE_STRING: {
                 v.beginKey(k);
-                v.stringValue(readString());
+                readStringValue(v);
                 break;
             }
             case RdbConstants.TYPE_LIST:
@@ -540,6 +540,35 @@ public final class RdbReader {
         }
     }
 
+    /**
+     * A string key's value: whole through {@link RdbVisitor#stringValue}, or, for a raw string the
+     * visitor asks for in pieces ({@link RdbVisitor#streamString}), straight from the read buffer.
+     */
+    private void readStringValue(RdbVisitor v) throws IOException {
+        int b = u8();
+        unread();
+        if ((b >>> 6) == 3) {
+            v.stringValue(readString());
+            return;
+        }
+        long len = readLength();
+        checkLen(len, offset());
+        if (!v.streamString(len)) {
+            v.stringValue(readBytes(len));
+            return;
+        }
+        for (long left = len; left > 0; ) {
+            if (pos == limit) {
+                fill();
+            }
+            int n = (int) Math.min(limit - pos, left);
+            v.stringPiece(buf, pos, n);
+            pos += n;
+            left -= n;
+        }
+        v.stringEnd();
+    }
+
     /** Reads a string: raw, INT8/16/32 (as decimal ASCII) or LZF. */
     private byte[] readString() throws IOException {
         long at = offset();
@@ -770,6 +799,15 @@ public final class RdbReader {
         @Override public void function(byte[] code) { call(() -> d.function(code)); }
         @Override public void beginKey(RdbKeyInfo key) { call(() -> d.beginKey(key)); }
         @Override public void stringValue(byte[] value) { call(() -> d.stringValue(value)); }
+        @Override public boolean streamString(long length) {
+            try {
+                return d.streamString(length);
+            } catch (IOException | RuntimeException e) {
+                throw new VisitorFailure(e);
+            }
+        }
+        @Override public void stringPiece(byte[] b, int off, int len) { call(() -> d.stringPiece(b, off, len)); }
+        @Override public void stringEnd() { call(d::stringEnd); }
         @Override public void listElement(byte[] e) { call(() -> d.listElement(e)); }
         @Override public void setMember(byte[] m) { call(() -> d.setMember(m)); }
         @Override public void zsetMember(byte[] m, double s) { call(() -> d.zsetMember(m, s)); }

@@ -38,6 +38,23 @@ public interface RdbVisitor {
     default void stringValue(byte[] value) throws IOException {
     }
 
+    /**
+     * Whether a raw (not LZF, not integer) string value of {@code length} bytes should come in
+     * pieces ({@link #stringPiece}, then {@link #stringEnd}) instead of whole through
+     * {@link #stringValue}: for values too large for the reader's heap. No by default.
+     */
+    default boolean streamString(long length) throws IOException {
+        return false;
+    }
+
+    /** The next piece of a streamed string value; {@code b} is the reader's buffer, valid during the call only. */
+    default void stringPiece(byte[] b, int off, int len) throws IOException {
+    }
+
+    /** The streamed string value is complete. */
+    default void stringEnd() throws IOException {
+    }
+
     default void listElement(byte[] element) throws IOException {
     }
 

@@ -230,6 +230,32 @@ public final class RdbWriter {
         writeString(value, valOff, valLen);
     }
 
+    /** Supplies a value's bytes in pieces, for {@link #writeStringKeyStreamed}. */
+    public interface ValueSource {
+        /** Copies {@code len} bytes starting at byte {@code from} of the value into {@code dst[0, len)}. */
+        void read(long from, byte[] dst, int len) throws IOException;
+    }
+
+    /**
+     * A string key whose value of {@code valueLen} bytes is copied from {@code src} a piece at a
+     * time, never whole on the heap: for values too large for the writer's heap. Written as a raw
+     * string (no LZF, no integer encoding): Redis reads it the same way, but its own dump of a
+     * compressible value this large would be compressed, so the file differs from Redis's bytes.
+     */
+    public void writeStringKeyStreamed(byte[] key, int keyOff, int keyLen, long valueLen, ValueSource src,
+                                       long expireAtMs) throws IOException {
+        expect(State.KEYS);
+        keyPrefix(RdbConstants.TYPE_STRING, key, keyOff, keyLen, expireAtMs);
+        writeLength(valueLen);
+        byte[] piece = new byte[(int) Math.min(valueLen, 1 << 16)];
+        for (long done = 0; done < valueLen; ) {
+            int n = (int) Math.min(piece.length, valueLen - done);
+            src.read(done, piece, n);
+            raw(piece, 0, n);
+            done += n;
+        }
+    }
+
     // ---------------------------------------------------------------- lists
 
     /** Starts a list of exactly {@code size} (&gt; 0) elements. */

@@ -41,13 +41,20 @@ final class Node implements AutoCloseable {
 
     /** CowKV on {@code dir} with extra redis-server-style flags (e.g. "--save", "3600 1"). */
     static Node cowkv(Path dir, String... flags) {
+        return cowkv(dir, List.of(), flags);
+    }
+
+    /** As {@link #cowkv(Path, String...)} with JVM options after the default ones (e.g. "-Xmx64m"). */
+    static Node cowkv(Path dir, List<String> jvmOptions, String... flags) {
         String jar = System.getProperty("cowkv.server.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("cowkv.server.jar not set or missing: " + jar + " (run through Maven)");
         }
         String java = ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar, "--bind", HOST, "--dir", dir.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar, "--bind", HOST, "--dir", dir.toString()));
         cmd.addAll(List.of(flags));
         return new Node("cowkv", dir, cmd);
     }

@@ -106,6 +106,7 @@ final class AddressOrderedWalk {
         this.roots = roots;
         this.pageShift = Integer.numberOfTrailingZeros(view.pageSize());
         this.reader = new FrozenRecordReader(view);
+        reader.streamFrom = Keyspace.STREAM_VALUES_FROM;
         this.writerSide = writerSide;
     }
 
@@ -347,8 +348,13 @@ final class AddressOrderedWalk {
                 long x = index.get(i);
                 long e = address(x);
                 reader.read(e);
-                visitor.string(dbOfOrdinal[(int) (x & dbMask)], reader.key, reader.keyLen, reader.value,
-                        reader.valueLen, reader.expireAt);
+                if (reader.streamed) {
+                    visitor.largeString(dbOfOrdinal[(int) (x & dbMask)], reader.key, reader.keyLen, reader.valueLen,
+                            reader::readValue, reader.expireAt);
+                } else {
+                    visitor.string(dbOfOrdinal[(int) (x & dbMask)], reader.key, reader.keyLen, reader.value,
+                            reader.valueLen, reader.expireAt);
+                }
                 addRefs(e, -1);
             }
         }

@@ -340,6 +340,26 @@ public final class Database {
         return place(rec, old, oldExpire, newExpire);
     }
 
+    /**
+     * Stores an empty raw string for key {@code k} with room for {@code capacity} bytes, replacing
+     * any value, with {@code expireAt} (absolute ms or {@link Entry#NO_EXPIRE}): {@link #writeAt}
+     * then fills it in order without moving it. For values loaded a piece at a time (a dump's
+     * values too large for the heap).
+     */
+    public Entry reserveString(byte[] k, int off, int len, int capacity, long expireAt) {
+        long old = live(k, off, len);
+        long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old, arena.readInt(old + META));
+        int m = EntryLayout.meta(STRING, ENC_RAW, true, expireAt != Entry.NO_EXPIRE, lru.now());
+        long rec = arena.allocate(recordSize(m, len, 0));
+        writeHeader(rec, m, k, off, len, expireAt);
+        arena.writeInt(rec + valueLenOffset(m), 0);
+        int cap = Math.max(1, capacity);
+        long va = arena.allocate(cap);
+        arena.writeLong(rec + value8Offset(m), va);
+        arena.writeInt(rec + capacityOffset(m), cap);
+        return place(rec, old, oldExpire, expireAt);
+    }
+
     /** Writes {@code n} bytes at arena address {@code a}: {@code v[voff, voff+n)}, or when {@code v} is null the native bytes at {@code src}. */
     private void putBytes(long a, byte[] v, int voff, long src, int n) {
         if (n == 0) {

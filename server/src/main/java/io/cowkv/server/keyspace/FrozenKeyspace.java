@@ -88,6 +88,12 @@ public interface FrozenKeyspace extends AutoCloseable {
         void string(byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
     }
 
+    /** Reads a frozen value in pieces (see {@link OrderedVisitor#largeString}). */
+    interface ValuePieces {
+        /** Copies {@code len} bytes from byte {@code from} of the value into {@code dst[0, len)}. */
+        void read(long from, byte[] dst, int len);
+    }
+
     /** Receives the entries of every database in address order, on the reading thread. */
     interface OrderedVisitor {
         /**
@@ -95,6 +101,17 @@ public interface FrozenKeyspace extends AutoCloseable {
          * {@link FrozenEntryVisitor#string}: reused buffers, valid only during the call.
          */
         void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt);
+
+        /**
+         * A string key whose value of {@code valueLen} bytes is too large to be read onto the heap
+         * whole (see {@code AddressOrderedWalk.STREAM_VALUES_FROM}): {@code value} reads it in
+         * pieces, during the call only. By default it is read whole and passed to {@link #string}.
+         */
+        default void largeString(int db, byte[] key, int keyLen, long valueLen, ValuePieces value, long expireAt) {
+            byte[] b = new byte[Math.toIntExact(valueLen)];
+            value.read(0, b, b.length);
+            string(db, key, keyLen, b, b.length, expireAt);
+        }
 
         /**
          * Called between small units of the walk's work that precede or separate keys (building

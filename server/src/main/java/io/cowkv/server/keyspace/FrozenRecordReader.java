@@ -33,6 +33,14 @@ final class FrozenRecordReader {
     long recordEnd;
     /** Address of an external value with at least one byte, else 0. */
     long externalValue;
+    /**
+     * External values of at least this many bytes are not read into {@link #value} by
+     * {@link #read}: {@link #streamed} is set instead and the caller reads them in pieces
+     * ({@link #readValue}), so a value larger than the heap never has to fit on it. Never by default.
+     */
+    long streamFrom = Long.MAX_VALUE;
+    /** Whether the last {@link #read} left the value unread (see {@link #streamFrom}). */
+    boolean streamed;
 
     FrozenRecordReader(FrozenView view) {
         this.view = view;
@@ -53,11 +61,14 @@ final class FrozenRecordReader {
         }
         int keyOff = keyOffset(meta);
         view.read(e + keyOff, key, 0, keyLen);
+        streamed = false;
         if (isInt(meta)) {
             if (value.length < 20) {
                 value = new byte[20];
             }
             valueLen = Numbers.writeLong((long) LONG.get(header, value8Offset(meta)), value, 0);
+        } else if (externalValue != 0 && valueLen >= streamFrom) {
+            streamed = true;
         } else {
             if (valueLen > value.length) {
                 value = new byte[Math.max(valueLen, value.length * 2)];
@@ -69,6 +80,11 @@ final class FrozenRecordReader {
         }
         expireAt = hasExpire(meta) ? (long) LONG.get(header, EXPIRE) : Entry.NO_EXPIRE;
         return next;
+    }
+
+    /** Copies {@code len} bytes from byte {@code from} of the last record's external value into {@code dst[0, len)}. */
+    void readValue(long from, byte[] dst, int len) {
+        view.read(externalValue + from, dst, 0, len);
     }
 
     /**

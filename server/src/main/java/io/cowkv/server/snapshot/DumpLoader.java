@@ -196,6 +196,52 @@ public final class DumpLoader {
             loaded++;
         }
 
+        /**
+         * The entry whose value is being loaded a piece at a time (null when none), and how many of
+         * its bytes came so far. Nothing else writes to the database between its pieces, so the
+         * entry stays valid (its value never moves: it was reserved at its full size), and it is
+         * not looked up again, which could expire it half-loaded.
+         */
+        private Entry streamed;
+        private long streamedAt;
+
+        /**
+         * Raw string values too large for the heap (as the save path decides:
+         * {@code AddressOrderedWalk.STREAM_VALUES_FROM}) are loaded a piece at a time into a value
+         * reserved at its full size.
+         */
+        @Override
+        public boolean streamString(long length) {
+            if (length < io.cowkv.server.keyspace.Keyspace.STREAM_VALUES_FROM) {
+                return false;
+            }
+            streamed = null;
+            if (!skipping && mode == Mode.LOAD) {
+                RdbKeyInfo k = key;
+                byte[] kb = k.key();
+                streamed = db.reserveString(kb, 0, kb.length, Math.toIntExact(length),
+                        k.expireAtMs() >= 0 ? k.expireAtMs() : Entry.NO_EXPIRE);
+                streamedAt = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public void stringPiece(byte[] b, int off, int len) {
+            if (streamed != null) {
+                db.writeAt(streamed, streamedAt, b, off, len);
+                streamedAt += len;
+            }
+        }
+
+        @Override
+        public void stringEnd() {
+            streamed = null;
+            if (!skipping) {
+                loaded++;
+            }
+        }
+
         private static String printable(byte[] b) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < b.length && i < 64; i++) {

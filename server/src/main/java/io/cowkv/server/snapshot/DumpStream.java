@@ -72,20 +72,8 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
 
     @Override
     public void string(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAt) {
-        if (cancel.isCancelled()) {
-            throw new Abort();
-        }
-        if (blocks != null) {
-            spliceWaiting();
-        }
-        if (expireAt != Entry.NO_EXPIRE && expireAt <= frozenAt) {
-            skipped++;
-        } else {
+        if (beginKey(db, expireAt)) {
             try {
-                if (db != currentDb) {
-                    w.selectDb(db);
-                    currentDb = db;
-                }
                 w.writeStringKey(key, 0, keyLen, value, 0, valueLen,
                         expireAt == Entry.NO_EXPIRE ? RdbWriter.NO_EXPIRY : expireAt);
             } catch (IOException e) {
@@ -94,6 +82,52 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
             saved++;
         }
         keysProcessed(1);
+    }
+
+    /** A value too large for the heap: written raw, a piece at a time (RdbWriter.writeStringKeyStreamed). */
+    @Override
+    public void largeString(int db, byte[] key, int keyLen, long valueLen, FrozenKeyspace.ValuePieces value,
+                            long expireAt) {
+        if (beginKey(db, expireAt)) {
+            try {
+                w.writeStringKeyStreamed(key, 0, keyLen, valueLen, value::read,
+                        expireAt == Entry.NO_EXPIRE ? RdbWriter.NO_EXPIRY : expireAt);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            saved++;
+            largeValues++;
+        }
+        keysProcessed(1);
+    }
+
+    /** Values written a piece at a time by {@link #largeString}. */
+    long largeValues;
+
+    /**
+     * Before a key: stops a cancelled save, splices in the blocks waiting, selects the key's
+     * database. Returns false for a key that had expired at the freeze (counted as skipped).
+     */
+    private boolean beginKey(int db, long expireAt) {
+        if (cancel.isCancelled()) {
+            throw new Abort();
+        }
+        if (blocks != null) {
+            spliceWaiting();
+        }
+        if (expireAt != Entry.NO_EXPIRE && expireAt <= frozenAt) {
+            skipped++;
+            return false;
+        }
+        if (db != currentDb) {
+            try {
+                w.selectDb(db);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            currentDb = db;
+        }
+        return true;
     }
 
     @Override
