@@ -173,9 +173,6 @@ public final class Dispatcher {
 
     private void run(Session s, CommandSpec spec, CommandArgs args) {
         Reply reply = s.reply();
-        if (args.hasNative() && !nativeArgumentsOnHeap(s, spec, args)) {
-            return;
-        }
         if (!spec.acceptsArity(args.count())) {
             reply.rejected(Errors.wrongArity(spec.fullName()));
             return;
@@ -191,6 +188,11 @@ public final class Dispatcher {
                 reply.rejected(refusal);
                 return;
             }
+        }
+        // after the checks above, which never read the arguments: a refused command's big
+        // arguments are never copied to the heap
+        if (args.hasNative() && !nativeArgumentsOnHeap(s, spec, args)) {
+            return;
         }
         int errorsBefore = reply.errors();
         long mark = reply.mark();

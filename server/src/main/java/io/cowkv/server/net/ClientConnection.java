@@ -221,16 +221,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         Reply reply = session.reply();
         ByteBuf batch = reply.target();
         reply.target(null);
-        server.stats.totalWritesProcessed++;
         if (reply.hasParts() || (backlog != null && !backlog.isEmpty())) {
             if (backlog == null) {
                 backlog = new ArrayDeque<>();
             }
+            server.stats.totalWritesProcessed++;
             reply.drainParts(backlog);
             backlog.add(batch);
             pump();
         } else if (batch.isReadable()) {
             server.stats.totalNetOutputBytes += batch.readableBytes();
+            server.stats.totalWritesProcessed++;
             ctx.writeAndFlush(batch, ctx.voidPromise());
         } else {
             batch.release();
