@@ -7,6 +7,7 @@ import io.cowkv.rdb.encoding.RedisNumbers;
 import io.cowkv.rdb.encoding.ZiplistCursor;
 import io.cowkv.rdb.encoding.ZipmapCursor;
 import io.cowkv.rdb.lzf.Lzf;
+import io.cowkv.rdb.lzf.LzfStreamDecoder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -546,6 +547,23 @@ public final class RdbReader {
      */
     private void readStringValue(RdbVisitor v) throws IOException {
         int b = u8();
+        if ((b >>> 6) == 3 && (b & 0x3F) == RdbConstants.ENC_LZF) {
+            long at = offset() - 1;
+            long clen = readLength();
+            long ulen = readLength();
+            checkLzfLengths(clen, ulen, at);
+            if (!v.streamString(ulen)) {
+                v.stringValue(readLzf(clen, ulen));
+                return;
+            }
+            long dataAt = offset();
+            String err = LzfStreamDecoder.decode(lzfInput, clen, ulen, v::stringPiece);
+            if (err != null) {
+                throw new RdbFormatException("corrupt LZF data: " + err, dataAt);
+            }
+            v.stringEnd();
+            return;
+        }
         unread();
         if ((b >>> 6) == 3) {
             v.stringValue(readString());
@@ -587,28 +605,59 @@ public final class RdbReader {
             case RdbConstants.ENC_LZF: {
                 long clen = readLength();
                 long ulen = readLength();
-                checkLen(clen, at);
-                checkLen(ulen, at);
-                if (clen == 0 || ulen == 0) {
-                    throw new RdbFormatException("LZF string with zero length", at);
-                }
-                if (ulen > clen * Lzf.MAX_EXPANSION) {
-                    throw new RdbFormatException("LZF string claims " + ulen + " bytes from " + clen
-                            + " compressed bytes, more than LZF can expand", at);
-                }
-                long dataAt = offset();
-                byte[] c = readBytes(clen);
-                byte[] u = new byte[(int) ulen];
-                String err = Lzf.decompress(c, 0, c.length, u, 0, u.length);
-                if (err != null) {
-                    throw new RdbFormatException("corrupt LZF data: " + err, dataAt);
-                }
-                return u;
+                checkLzfLengths(clen, ulen, at);
+                return readLzf(clen, ulen);
             }
             default:
                 throw new RdbFormatException("unknown string encoding " + (b & 0x3F), at);
         }
     }
+
+    private void checkLzfLengths(long clen, long ulen, long at) throws RdbFormatException {
+        checkLen(clen, at);
+        checkLen(ulen, at);
+        if (clen == 0 || ulen == 0) {
+            throw new RdbFormatException("LZF string with zero length", at);
+        }
+        if (ulen > clen * Lzf.MAX_EXPANSION) {
+            throw new RdbFormatException("LZF string claims " + ulen + " bytes from " + clen
+                    + " compressed bytes, more than LZF can expand", at);
+        }
+    }
+
+    /** The {@code clen} compressed bytes that follow, decompressed whole into {@code ulen} bytes. */
+    private byte[] readLzf(long clen, long ulen) throws IOException {
+        long dataAt = offset();
+        byte[] c = readBytes(clen);
+        byte[] u = new byte[(int) ulen];
+        String err = Lzf.decompress(c, 0, c.length, u, 0, u.length);
+        if (err != null) {
+            throw new RdbFormatException("corrupt LZF data: " + err, dataAt);
+        }
+        return u;
+    }
+
+    /** The compressed bytes of a streamed LZF string, straight from the read buffer. */
+    private final LzfStreamDecoder.Input lzfInput = new LzfStreamDecoder.Input() {
+        @Override
+        public int u8() throws IOException {
+            return RdbReader.this.u8();
+        }
+
+        @Override
+        public void read(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (pos == limit) {
+                    fill();
+                }
+                int n = Math.min(limit - pos, len);
+                System.arraycopy(buf, pos, b, off, n);
+                pos += n;
+                off += n;
+                len -= n;
+            }
+        }
+    };
 
     private void skipString() throws IOException {
         int b = u8();
