@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,13 +66,11 @@ class BigValuesTest {
     }
 
     private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return TestBytes.random(n, seed);
     }
 
     private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return TestBytes.ascii(s);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cowkv.it.persistence;
 
+import io.cowkv.it.TestBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,13 +28,11 @@ class BigValueDumpTest {
     Path tmp;
 
     private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return TestBytes.random(n, seed);
     }
 
     private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return TestBytes.ascii(s);
     }
 
     /** 30 MB that LZF compresses: a 1 KiB block of noise, repeated with one byte changed in each copy. */

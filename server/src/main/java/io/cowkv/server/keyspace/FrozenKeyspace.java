@@ -104,7 +104,7 @@ public interface FrozenKeyspace extends AutoCloseable {
 
         /**
          * A string key whose value of {@code valueLen} bytes is too large to be read onto the heap
-         * whole (see {@code AddressOrderedWalk.STREAM_VALUES_FROM}): {@code value} reads it in
+         * whole (see {@link Keyspace#STREAM_VALUES_FROM}): {@code value} reads it in
          * pieces, during the call only. By default it is read whole and passed to {@link #string}.
          */
         default void largeString(int db, byte[] key, int keyLen, long valueLen, ValuePieces value, long expireAt) {

@@ -207,7 +207,7 @@ public final class DumpLoader {
 
         /**
          * Raw string values too large for the heap (as the save path decides:
-         * {@code AddressOrderedWalk.STREAM_VALUES_FROM}) are loaded a piece at a time into a value
+         * {@code Keyspace.STREAM_VALUES_FROM}) are loaded a piece at a time into a value
          * reserved at its full size.
          */
         @Override
