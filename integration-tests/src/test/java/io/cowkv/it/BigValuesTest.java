@@ -102,12 +102,14 @@ class BigValuesTest {
         System.arraycopy(tail, 0, expected, value.length, tail.length);
         System.arraycopy(patch, 0, expected, 50 * MB, patch.length);
         try (Jedis c = connect(cowkv); Jedis r = connect(redis)) {
-            byte[] fromCowKv = c.get(b("big"));
-            assertThat(fromCowKv).as("CowKV's GET").isEqualTo(expected);
-            assertThat(r.get(b("big"))).as("Redis's GET").isEqualTo(expected);
+            // one whole GET through CowKV's large-reply path; the rest is compared by digest and
+            // samples, so the test's own heap (1 GB) never holds more than a few copies of 100 MB
+            assertThat(c.get(b("big"))).as("CowKV's GET").isEqualTo(expected);
+            expected = null;
+            value = null;
             assertThat(c.getrange(b("big"), 50L * MB - 10, 50L * MB + 10))
                     .isEqualTo(r.getrange(b("big"), 50L * MB - 10, 50L * MB + 10));
-            assertThat(c.get(b("far"))).isEqualTo(r.get(b("far")));
+            assertThat(c.strlen(b("far"))).isEqualTo(r.strlen(b("far")));
             // DEBUG DIGEST reads the values in pieces: 205 MB of values on a 64 MB heap
             assertThat(debug(c, "DIGEST-VALUE", "big", "far")).isEqualTo(debug(r, "DIGEST-VALUE", "big", "far"));
             assertThat(debug(c, "DIGEST")).isEqualTo(debug(r, "DIGEST"));
@@ -191,7 +193,7 @@ class BigValuesTest {
      * socket timeout); returns the bytes read. A reset counts as closed: a server that closes a
      * socket with requests it has not read makes the kernel send one.
      */
-    private static long readUntilClosed(Socket s, long limit) throws Exception {
+    private long readUntilClosed(Socket s, long limit) throws Exception {
         s.setSoTimeout(60_000);
         byte[] buf = new byte[1 << 16];
         long total = 0;
@@ -199,6 +201,8 @@ class BigValuesTest {
             for (int n; total < limit && (n = s.getInputStream().read(buf)) >= 0; ) {
                 total += n;
             }
+        } catch (java.net.SocketTimeoutException stuck) {
+            throw new AssertionError("nothing for 60 s after " + total + " bytes; " + serverLogTail(), stuck);
         } catch (java.net.SocketException reset) {
             assertThat(reset.getMessage()).contains("reset");
         }
@@ -210,21 +214,25 @@ class BigValuesTest {
         byte[] value = random(8 * MB, 8);
         try (Jedis c = connect(cowkv)) {
             c.set(b("limited"), value);
-            // hard limit: 8 replies of 8 MB waiting, far over 16 MB: closed with its output dropped
-            c.configSet("client-output-buffer-limit", "normal 16mb 0 0");
-            try (Socket s = nonReader("limited", 8)) {
-                assertThat(readUntilClosed(s, Long.MAX_VALUE)).isLessThan(8L * value.length);
+            try {
+                // hard limit: 8 replies of 8 MB waiting, far over 16 MB: closed with its output dropped
+                c.configSet("client-output-buffer-limit", "normal 16mb 0 0");
+                try (Socket s = nonReader("limited", 8)) {
+                    assertThat(readUntilClosed(s, Long.MAX_VALUE)).as(this::serverLogTail).isLessThan(8L * value.length);
+                }
+                // soft limit: over 16 MB is allowed for 1 s; the next reply after that closes
+                c.configSet("client-output-buffer-limit", "normal 0 16mb 1");
+                try (Socket s = nonReader("limited", 8)) {
+                    assertThat(c.ping()).isEqualTo("PONG");
+                    Thread.sleep(2_100); // whole seconds, as Redis counts them
+                    s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    assertThat(readUntilClosed(s, Long.MAX_VALUE)).as(this::serverLogTail).isLessThan(8L * value.length);
+                }
+            } finally {
+                // whatever happened above, the other tests need big replies
+                c.configSet("client-output-buffer-limit", "normal 0 0 0");
             }
-            // soft limit: over 16 MB is allowed for 1 s; the next reply after that closes
-            c.configSet("client-output-buffer-limit", "normal 0 16mb 1");
-            try (Socket s = nonReader("limited", 8)) {
-                assertThat(c.ping()).isEqualTo("PONG");
-                Thread.sleep(2_100); // whole seconds, as Redis counts them
-                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                s.getOutputStream().flush();
-                assertThat(readUntilClosed(s, Long.MAX_VALUE)).isLessThan(8L * value.length);
-            }
-            c.configSet("client-output-buffer-limit", "normal 0 0 0");
             assertThat(cowkv.output()).contains("scheduled to be closed ASAP for overcoming of output buffer limits.");
             // without a limit the same client gets everything
             long all = 8L * (("$" + value.length + "\r\n").length() + value.length + 2) + "+PONG\r\n".length();
@@ -234,6 +242,12 @@ class BigValuesTest {
             }
             c.del(b("limited"));
         }
+    }
+
+    /** The last lines of CowKV's log, for failure messages. */
+    private String serverLogTail() {
+        String out = cowkv.output();
+        return "CowKV's log ends with:\n" + out.substring(Math.max(0, out.length() - 2000));
     }
 
     @Test

@@ -46,10 +46,8 @@ class BigValueDumpTest {
         return v;
     }
 
-    private static final byte[] COMP = compressible();
-
-    private static void assertHolds(Jedis j, byte[] big, byte[] mid, String who) {
-        assertThat(j.get(b("comp"))).as(who + ": comp").isEqualTo(COMP);
+    private static void assertHolds(Jedis j, byte[] big, byte[] mid, byte[] comp, String who) {
+        assertThat(j.get(b("comp"))).as(who + ": comp").isEqualTo(comp);
         assertThat(j.get(b("big"))).as(who + ": big").isEqualTo(big);
         assertThat(j.get(b("mid"))).as(who + ": mid").isEqualTo(mid);
         assertThat(j.get("small")).as(who + ": small").isEqualTo("x");
@@ -60,12 +58,13 @@ class BigValueDumpTest {
     void valuesLargerThanTheHeapGoToTheDumpAndBack() throws Exception {
         byte[] big = random(100 * MB, 1);
         byte[] mid = random(20 * MB, 2);
+        byte[] comp = compressible();
         Path cowDir = Files.createDirectory(tmp.resolve("cowkv"));
         try (Node n = Node.cowkv(cowDir, SMALL_HEAP, "--save", "").start(); Jedis j = n.jedis()) {
             j.set(b("big"), big);
             j.setex(b("mid"), 3600, mid);
             j.set("small", "x");
-            j.set(b("comp"), COMP);
+            j.set(b("comp"), comp);
             assertThat(j.bgsave()).isEqualTo("Background saving started");
             Node.awaitBgsaveDone(j);
             assertThat(Node.info(j, "rdb_last_bgsave_status")).isEqualTo("ok");
@@ -79,7 +78,7 @@ class BigValueDumpTest {
         Path redisDir = Files.createDirectory(tmp.resolve("redis"));
         Files.copy(dump, redisDir.resolve("dump.rdb"));
         try (Node r = Node.redis(redisDir, "--save", "").start(); Jedis j = r.jedis()) {
-            assertHolds(j, big, mid, "Redis loading CowKV's dump");
+            assertHolds(j, big, mid, comp, "Redis loading CowKV's dump");
             assertThat(j.save()).isEqualTo("OK"); // Redis's own dump of the same data, for below
         }
         // Redis compressed "comp" (CowKV, on its small heap, wrote it raw): the dump is much smaller
@@ -87,12 +86,12 @@ class BigValueDumpTest {
         assertThat(Files.size(redisDir.resolve("dump.rdb"))).isLessThan(125L * MB);
         assertThat(Files.size(dump)).isGreaterThan(150L * MB);
         try (Node n = Node.cowkv(cowDir, SMALL_HEAP, "--save", "").start(); Jedis j = n.jedis()) {
-            assertHolds(j, big, mid, "CowKV loading its own dump");
+            assertHolds(j, big, mid, comp, "CowKV loading its own dump");
         }
         Path fromRedis = Files.createDirectory(tmp.resolve("from-redis"));
         Files.copy(redisDir.resolve("dump.rdb"), fromRedis.resolve("dump.rdb"));
         try (Node n = Node.cowkv(fromRedis, SMALL_HEAP, "--save", "").start(); Jedis j = n.jedis()) {
-            assertHolds(j, big, mid, "CowKV loading Redis's dump");
+            assertHolds(j, big, mid, comp, "CowKV loading Redis's dump");
             assertThat(Node.info(j, "rdb_last_load_keys_loaded")).isEqualTo("4");
         }
     }
