@@ -19,7 +19,7 @@ public final class Keyspace implements AutoCloseable {
      * or from a dump: the save walk hands them to {@link FrozenKeyspace.OrderedVisitor#largeString}
      * in pieces (written raw, without LZF), and the loader writes raw ones into the arena a piece at
      * a time. An eighth of the maximum heap, so with the JVM's default heap (a quarter of the RAM)
-     * no value up to 512 MB is streamed on a machine with 16 GB or more and dumps stay byte for
+     * no value under 512 MB is streamed on a machine with 16 GB or more and dumps stay byte for
      * byte Redis's, while a server with {@code -Xmx64m} streams values from 8 MB. The system
      * property {@code cowkv.snapshot.stream-values-from} sets it (tests).
      */
