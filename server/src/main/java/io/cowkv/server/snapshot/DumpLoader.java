@@ -212,7 +212,7 @@ public final class DumpLoader {
          */
         @Override
         public boolean streamString(long length) {
-            if (length < io.cowkv.server.keyspace.Keyspace.STREAM_VALUES_FROM) {
+            if (length < Keyspace.STREAM_VALUES_FROM) {
                 return false;
             }
             streamed = null;

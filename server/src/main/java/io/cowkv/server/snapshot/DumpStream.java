@@ -96,13 +96,9 @@ final class DumpStream implements FrozenKeyspace.OrderedVisitor {
                 throw new UncheckedIOException(e);
             }
             saved++;
-            largeValues++;
         }
         keysProcessed(1);
     }
-
-    /** Values written a piece at a time by {@link #largeString}. */
-    long largeValues;
 
     /**
      * Before a key: stops a cancelled save, splices in the blocks waiting, selects the key's

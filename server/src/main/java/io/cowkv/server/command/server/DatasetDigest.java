@@ -76,7 +76,11 @@ final class DatasetDigest {
 
     /** xorDigest: digest ^= SHA1(bytes). */
     private void xor(byte[] digest, byte[] bytes) {
-        byte[] h = sha1.digest(bytes);
+        xorHash(digest, sha1.digest(bytes));
+    }
+
+    /** digest ^= h (a SHA-1 already computed). */
+    private static void xorHash(byte[] digest, byte[] h) {
         for (int i = 0; i < 20; i++) {
             digest[i] ^= h[i];
         }
@@ -85,6 +89,11 @@ final class DatasetDigest {
     /** mixDigest: xorDigest, then digest = SHA1(digest). */
     private void mix(byte[] digest, byte[] bytes) {
         xor(digest, bytes);
+        rehash(digest);
+    }
+
+    /** mixDigest's second half: digest = SHA1(digest). */
+    private void rehash(byte[] digest) {
         System.arraycopy(sha1.digest(digest), 0, digest, 0, 20);
     }
 
@@ -99,11 +108,8 @@ final class DatasetDigest {
         }
         sha1.reset();
         e.writeString(feed);
-        byte[] h = sha1.digest();
-        for (int i = 0; i < 20; i++) {
-            d[i] ^= h[i];
-        }
-        System.arraycopy(sha1.digest(d), 0, d, 0, 20);
+        xorHash(d, sha1.digest());
+        rehash(d);
     }
 
     /** Hands a value's bytes to {@link #sha1} (as heap pieces: MessageDigest takes no native memory). */
