@@ -102,14 +102,14 @@ public final class Database {
                 long e = arena.readLong(table + idx * 8L);
                 while (e != 0) {
                     long mk = arena.readLong(e + META); // meta and keyLen in one load
-                    if ((int) (mk >>> 32) == len && arena.equalsBytes(e + keyOffset((int) mk), k, off, len)) {
+                    if (keyLen(mk) == len && arena.equalsBytes(e + keyOffset((int) mk), k, off, len)) {
                         foundPrev = prev;
                         foundTable = t;
                         foundBucket = idx;
                         return e;
                     }
                     prev = e;
-                    e = arena.readLong(e + NEXT);
+                    e = readNext(arena, e);
                 }
             }
             if (rehashIdx < 0) {
@@ -288,11 +288,11 @@ public final class Database {
         boolean ttl = newExpire != Entry.NO_EXPIRE;
         if (old != 0) {
             int hdr = keyOffset(om);
-            if (inline(om) && (hasExpire(om) || !ttl) && (long) hdr + len + vlen <= arena.maxSmallSize()) {
-                int oldLen = arena.readInt(old + valueLenOffset(om));
+            if (inline(om) && (hasExpire(om) || !ttl) && fitsInline(hdr, len, vlen, arena.maxSmallSize())) {
+                int oldLen = readValueLen(arena, old, om);
                 if (arena.usableSize(hdr + len + oldLen) == arena.usableSize(hdr + len + vlen)) {
                     // Same allocation size: overwrite in place (one page touched).
-                    arena.writeInt(old + valueLenOffset(om), vlen);
+                    writeValueLen(arena, old, om, vlen);
                     arena.write(old + hdr + len, v, voff, vlen);
                     finishOverwrite(old, withEncoding(om, enc), oldExpire, newExpire);
                     return view.at(old);
@@ -324,16 +324,16 @@ public final class Database {
     private Entry storeNew(byte[] k, int off, int len, byte[] v, int voff, long src, int vlen, int enc,
                            long old, long oldExpire, long newExpire) {
         boolean ttl = newExpire != Entry.NO_EXPIRE;
-        boolean inline = (long) headerSize(false, false, ttl) + len + vlen <= arena.maxSmallSize();
+        boolean inline = fitsInline(headerSize(false, false, ttl), len, vlen, arena.maxSmallSize());
         int m = EntryLayout.meta(STRING, enc, !inline, ttl, lru.now());
         long rec = arena.allocate(recordSize(m, len, vlen));
-        writeHeader(rec, m, k, off, len, newExpire);
-        arena.writeInt(rec + valueLenOffset(m), vlen);
+        writeHeader(rec, m, k, off, len, inline ? vlen : 0, newExpire);
         if (inline) {
             putBytes(rec + keyOffset(m) + len, v, voff, src, vlen);
         } else {
             long va = arena.allocate(Math.max(1, vlen));
             putBytes(va, v, voff, src, vlen);
+            writeValueLen(arena, rec, m, vlen);
             arena.writeLong(rec + value8Offset(m), va);
             arena.writeInt(rec + capacityOffset(m), Math.max(1, vlen));
         }
@@ -351,8 +351,8 @@ public final class Database {
         long oldExpire = old == 0 ? Entry.NO_EXPIRE : expireOf(old, arena.readInt(old + META));
         int m = EntryLayout.meta(STRING, ENC_RAW, true, expireAt != Entry.NO_EXPIRE, lru.now());
         long rec = arena.allocate(recordSize(m, len, 0));
-        writeHeader(rec, m, k, off, len, expireAt);
-        arena.writeInt(rec + valueLenOffset(m), 0);
+        writeHeader(rec, m, k, off, len, 0, expireAt);
+        writeValueLen(arena, rec, m, 0);
         int cap = Math.max(1, capacity);
         long va = arena.allocate(cap);
         arena.writeLong(rec + value8Offset(m), va);
@@ -440,8 +440,8 @@ public final class Database {
             Entry raw = setString(k, 0, k.length, digits, 0, digits.length, true, Entry.RAW);
             return writeAt(raw, at, b, off, src, len);
         }
-        int keyLen = arena.readInt(rec + KEY_LEN);
-        int vlen = arena.readInt(rec + valueLenOffset(m));
+        int keyLen = readKeyLen(arena, rec);
+        int vlen = readValueLen(arena, rec, m);
         long newLen = Math.max(vlen, at + len);
         long exp = expireOf(rec, m);
         if (external(m)) {
@@ -457,14 +457,14 @@ public final class Database {
                 arena.writeInt(rec + capacityOffset(m), newCap);
             }
             writeValueBytes(va, vlen, at, b, off, src, len);
-            arena.writeInt(rec + valueLenOffset(m), (int) newLen);
+            writeValueLen(arena, rec, m, (int) newLen);
             finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
             return newLen;
         }
         int hdr = keyOffset(m);
-        if (arena.usableSize(hdr + keyLen + vlen) >= hdr + keyLen + newLen) {
+        if (arena.usableSize(hdr + keyLen + vlen) >= hdr + keyLen + newLen && newLen <= INLINE_MAX_LENGTH) {
             writeValueBytes(rec + hdr + keyLen, vlen, at, b, off, src, len);
-            arena.writeInt(rec + valueLenOffset(m), (int) newLen);
+            writeValueLen(arena, rec, m, (int) newLen);
             finishOverwrite(rec, withEncoding(m, ENC_RAW), exp, exp);
             return newLen;
         }
@@ -472,7 +472,7 @@ public final class Database {
         boolean ttl = hasExpire(m);
         int nm = EntryLayout.meta(STRING, ENC_RAW, true, ttl, lru.now());
         long n = arena.allocate(recordSize(nm, keyLen, 0));
-        writeMetaAndKeyLength(n, nm, keyLen);
+        writeMetaWord(n, nm, keyLen, 0);
         if (ttl) {
             arena.writeLong(n + EXPIRE, exp);
         }
@@ -482,7 +482,7 @@ public final class Database {
         arena.copy(rec + hdr + keyLen, va, vlen);
         writeValueBytes(va, vlen, at, b, off, src, len);
         arena.writeLong(n + value8Offset(nm), va);
-        arena.writeInt(n + valueLenOffset(nm), (int) newLen);
+        writeValueLen(arena, n, nm, (int) newLen);
         arena.writeInt(n + capacityOffset(nm), newCap);
         moveRecord(e, n, recordSize(m, keyLen, vlen));
         return newLen;
@@ -523,23 +523,26 @@ public final class Database {
         }
         int m = EntryLayout.withPrivateInt(EntryLayout.meta(STRING, ENC_INT, false, ttl, lru.now()), !shareIntegers);
         long rec = arena.allocate(recordSize(m, len, 0));
-        writeHeader(rec, m, k, off, len, newExpire);
+        writeHeader(rec, m, k, off, len, 0, newExpire);
         arena.writeLong(rec + value8Offset(m), v);
         return place(rec, old, oldExpire, newExpire);
     }
 
-    /** Writes meta, key length, expireAt (when the meta has the field) and the key of a new record. */
-    private void writeHeader(long rec, int m, byte[] k, int off, int len, long expireAt) {
-        writeMetaAndKeyLength(rec, m, len);
+    /**
+     * Writes meta, lengths (an inline string's value length too), expireAt (when the meta has the
+     * field) and the key of a new record.
+     */
+    private void writeHeader(long rec, int m, byte[] k, int off, int len, int inlineValueLen, long expireAt) {
+        writeMetaWord(rec, m, len, inlineValueLen);
         if (hasExpire(m)) {
             arena.writeLong(rec + EXPIRE, expireAt);
         }
         arena.write(rec + keyOffset(m), k, off, len);
     }
 
-    /** The fixed part after the chain link: meta word and key length, in one write. */
-    private void writeMetaAndKeyLength(long rec, int m, int keyLen) {
-        arena.writeLong(rec + META, (m & 0xffffffffL) | (long) keyLen << 32);
+    /** The fixed part after the chain link: meta and lengths (see {@link EntryLayout#metaWord}), in one write. */
+    private void writeMetaWord(long rec, int m, int keyLen, int inlineValueLen) {
+        arena.writeLong(rec + META, metaWord(m, keyLen, inlineValueLen));
     }
 
     /**
@@ -593,7 +596,7 @@ public final class Database {
     /** Hash of record {@code rec}'s key. */
     private long recordHash(long rec) {
         long mk = arena.readLong(rec + META);
-        return arena.hash(rec + keyOffset((int) mk), (int) (mk >>> 32));
+        return arena.hash(rec + keyOffset((int) mk), keyLen(mk));
     }
 
     /**
@@ -605,11 +608,11 @@ public final class Database {
     private Entry place(long rec, long old, long oldExpire, long newExpire) {
         countExpireChange(oldExpire, newExpire);
         if (old != 0) {
-            arena.writeLong(rec + NEXT, arena.readLong(old + NEXT));
+            writeNext(arena, rec, readNext(arena, old));
             if (foundPrev == 0) {
                 arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, rec);
             } else {
-                arena.writeLong(foundPrev + NEXT, rec);
+                writeNext(arena, foundPrev, rec);
             }
             freeRecord(old);
         } else {
@@ -632,7 +635,7 @@ public final class Database {
         long table = rehashIdx >= 0 ? t1 : t0;
         int size = rehashIdx >= 0 ? size1 : size0;
         long slot = table + (h & (size - 1)) * 8L;
-        arena.writeLong(rec + NEXT, arena.readLong(slot));
+        writeNext(arena, rec, arena.readLong(slot));
         arena.writeLong(slot, rec);
         used++;
     }
@@ -646,11 +649,11 @@ public final class Database {
     private void freeRecord(long rec) {
         long mk = arena.readLong(rec + META);
         int m = (int) mk;
-        int vlen = EntryLayout.isInt(m) ? 0 : arena.readInt(rec + valueLenOffset(m));
+        int vlen = EntryLayout.isInt(m) ? 0 : readValueLen(arena, rec, m);
         if (external(m)) {
             arena.free(arena.readLong(rec + value8Offset(m)), arena.readInt(rec + capacityOffset(m)));
         }
-        arena.free(rec, recordSize(m, (int) (mk >>> 32), vlen));
+        arena.free(rec, recordSize(m, keyLen(mk), vlen));
     }
 
     /** Removes the record find() just found from its chain and frees it. */
@@ -661,11 +664,11 @@ public final class Database {
 
     /** Removes the record find() just found from its chain and the counts, freeing nothing. */
     private void detachFound(long rec) {
-        long next = arena.readLong(rec + NEXT);
+        long next = readNext(arena, rec);
         if (foundPrev == 0) {
             arena.writeLong((foundTable == 0 ? t0 : t1) + foundBucket * 8L, next);
         } else {
-            arena.writeLong(foundPrev + NEXT, next);
+            writeNext(arena, foundPrev, next);
         }
         if (expireOf(rec) != Entry.NO_EXPIRE) {
             expires--;
@@ -690,11 +693,11 @@ public final class Database {
             arena.writeLong(rec + EXPIRE, expireAt);
             return;
         }
-        int keyLen = arena.readInt(rec + KEY_LEN);
-        int vlen = inline(m) ? arena.readInt(rec + valueLenOffset(m)) : 0;
+        int keyLen = readKeyLen(arena, rec);
+        int vlen = inline(m) ? readValueLen(arena, rec, m) : 0;
         int oldSize = recordSize(m, keyLen, vlen);
         long n = arena.allocate(oldSize + 8);
-        writeMetaAndKeyLength(n, withExpire(m), keyLen);
+        writeMetaWord(n, withExpire(m), keyLen, vlen);
         arena.writeLong(n + EXPIRE, expireAt);
         arena.copy(rec + EXPIRE, n + EXPIRE + 8, oldSize - EXPIRE); // value8, lengths, key, inline value
         moveRecord(e, n, oldSize);
@@ -710,10 +713,14 @@ public final class Database {
                 continue; // bucket already moved to table 1
             }
             long prev = 0;
-            for (long e = arena.readLong(table + idx * 8L); e != 0; prev = e, e = arena.readLong(e + NEXT)) {
+            for (long e = arena.readLong(table + idx * 8L); e != 0; prev = e, e = readNext(arena, e)) {
                 if (e == old) {
-                    arena.writeLong(n + NEXT, arena.readLong(old + NEXT));
-                    arena.writeLong(prev == 0 ? table + idx * 8L : prev + NEXT, n);
+                    writeNext(arena, n, readNext(arena, old));
+                    if (prev == 0) {
+                        arena.writeLong(table + idx * 8L, n);
+                    } else {
+                        writeNext(arena, prev, n);
+                    }
                     return;
                 }
             }
@@ -791,26 +798,41 @@ public final class Database {
         long rec = live(k, 0, k.length);
         long mk = arena.readLong(rec + META);
         int m = (int) mk;
-        int keyLen = (int) (mk >>> 32);
-        int vlen = EntryLayout.isInt(m) ? 0 : arena.readInt(rec + valueLenOffset(m));
+        int keyLen = keyLen(mk);
+        int vlen = EntryLayout.isInt(m) ? 0 : readValueLen(arena, rec, m);
         long exp = expireOf(rec, m);
         int kOff = keyOffset(m);
         int nm = duplicate || !arena.snapshotOpen() ? withLru(m, lru.now()) : m;
         if (duplicate && EntryLayout.isInt(m)) {
             nm = EntryLayout.withPrivateInt(nm, true);
         }
-        long n = arena.allocate(recordSize(m, dk.length, vlen));
-        writeMetaAndKeyLength(n, nm, dk.length);
-        arena.copy(rec + EXPIRE, n + EXPIRE, kOff - EXPIRE); // expireAt, value8, valueLen, capacity: what m has
-        arena.write(n + kOff, dk, 0, dk.length);
-        if (EntryLayout.inline(m)) {
-            arena.copy(rec + kOff + keyLen, n + kOff + dk.length, vlen);
-        } else if (duplicate && external(m)) {
+        long n;
+        if (EntryLayout.inline(m) && !fitsInline(kOff, dk.length, vlen, arena.maxSmallSize())) {
+            // The new name is too long for an inline record: the value moves to its own
+            // allocation, as it would for a new key of that length (the encoding is kept).
+            int xm = EntryLayout.meta(EntryLayout.type(nm), EntryLayout.encoding(nm), true, hasExpire(nm), lru(nm));
+            n = arena.allocate(recordSize(xm, dk.length, 0));
+            writeHeader(n, xm, dk, 0, dk.length, 0, exp);
             int cap = Math.max(1, vlen);
             long va = arena.allocate(cap);
-            arena.copy(arena.readLong(rec + value8Offset(m)), va, vlen);
-            arena.writeLong(n + value8Offset(m), va);
-            arena.writeInt(n + capacityOffset(m), cap);
+            arena.copy(rec + kOff + keyLen, va, vlen);
+            arena.writeLong(n + value8Offset(xm), va);
+            writeValueLen(arena, n, xm, vlen);
+            arena.writeInt(n + capacityOffset(xm), cap);
+        } else {
+            n = arena.allocate(recordSize(m, dk.length, vlen));
+            writeMetaWord(n, nm, dk.length, vlen);
+            arena.copy(rec + EXPIRE, n + EXPIRE, kOff - EXPIRE); // expireAt, value8, valueLen, capacity: what m has
+            arena.write(n + kOff, dk, 0, dk.length);
+            if (EntryLayout.inline(m)) {
+                arena.copy(rec + kOff + keyLen, n + kOff + dk.length, vlen);
+            } else if (duplicate && external(m)) {
+                int cap = Math.max(1, vlen);
+                long va = arena.allocate(cap);
+                arena.copy(arena.readLong(rec + value8Offset(m)), va, vlen);
+                arena.writeLong(n + value8Offset(m), va);
+                arena.writeInt(n + capacityOffset(m), cap);
+            }
         }
         if (!duplicate) {
             // unlink k (found by live above) and free its record, but not a value n now owns
@@ -938,10 +960,10 @@ public final class Database {
                 e = arena.readLong(t0 + rehashIdx * 8L);
             }
             while (e != 0) {
-                long next = arena.readLong(e + NEXT);
+                long next = readNext(arena, e);
                 long h = recordHash(e);
                 long slot = t1 + (h & (size1 - 1)) * 8L;
-                arena.writeLong(e + NEXT, arena.readLong(slot));
+                writeNext(arena, e, arena.readLong(slot));
                 arena.writeLong(slot, e);
                 e = next;
             }
@@ -1041,7 +1063,7 @@ public final class Database {
             for (int i = t == 0 ? Math.max(0, rehashIdx) : 0; i < size; i++) {
                 long e = arena.readLong(table + i * 8L);
                 while (e != 0) {
-                    long next = arena.readLong(e + NEXT);
+                    long next = readNext(arena, e);
                     v.visit(e);
                     e = next;
                 }
@@ -1123,7 +1145,7 @@ public final class Database {
         }
         long e = arena.readLong((t == 0 ? t0 : t1) + idx * 8L);
         while (e != 0) {
-            long next = arena.readLong(e + NEXT);
+            long next = readNext(arena, e);
             v.key(view.at(e));
             e = next;
         }
@@ -1147,12 +1169,12 @@ public final class Database {
                 return fallbackRandom();
             }
             int chain = 0;
-            for (long x = e; x != 0; x = arena.readLong(x + NEXT)) {
+            for (long x = e; x != 0; x = readNext(arena, x)) {
                 chain++;
             }
             int pick = rnd.nextInt(chain);
             while (pick-- > 0) {
-                e = arena.readLong(e + NEXT);
+                e = readNext(arena, e);
             }
             byte[] k = view.at(e).key();
             if (lookup(k) != null) {
@@ -1196,7 +1218,7 @@ public final class Database {
             long prev = 0;
             long e = arena.readLong(t0 + idx * 8L);
             while (e != 0) {
-                long next = arena.readLong(e + NEXT);
+                long next = readNext(arena, e);
                 long at = expireOf(e);
                 if (at != Entry.NO_EXPIRE) {
                     out[0]++;

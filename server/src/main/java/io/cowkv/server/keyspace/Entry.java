@@ -61,12 +61,12 @@ public final class Entry {
     /** Length in bytes of the string value (the decimal length for int-encoded values). */
     public int stringLength() {
         int m = meta();
-        return EntryLayout.isInt(m) ? Numbers.digits(longValue()) : arena.readInt(addr + valueLenOffset(m));
+        return EntryLayout.isInt(m) ? Numbers.digits(longValue()) : readValueLen(arena, addr, m);
     }
 
     /** Bytes of a string value that is not int-encoded. */
     private int valueLength(int m) {
-        return arena.readInt(addr + valueLenOffset(m));
+        return readValueLen(arena, addr, m);
     }
 
     /** Address of the string value's bytes (not for int-encoded values). */
@@ -74,7 +74,7 @@ public final class Entry {
         int m = meta();
         return external(m)
                 ? arena.readLong(addr + value8Offset(m))
-                : addr + keyOffset(m) + arena.readInt(addr + KEY_LEN);
+                : addr + keyOffset(m) + readKeyLen(arena, addr);
     }
 
     /** A copy of the string value's bytes. */
@@ -162,7 +162,7 @@ public final class Entry {
 
     /** The key's bytes (a copy). */
     public byte[] key() {
-        byte[] k = new byte[arena.readInt(addr + KEY_LEN)];
+        byte[] k = new byte[readKeyLen(arena, addr)];
         arena.read(addr + keyOffset(meta()), k, 0, k.length);
         return k;
     }

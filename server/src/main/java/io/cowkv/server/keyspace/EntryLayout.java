@@ -1,41 +1,57 @@
 package io.cowkv.server.keyspace;
 
+import io.cowkv.server.memory.Arena;
+
 /**
- * The byte layout of one key's record in the arena (all little-endian). A fixed 16-byte part, then
+ * The byte layout of one key's record in the arena (all little-endian). A fixed 14-byte part, then
  * only the fields the record needs:
  * <pre>
- *  0  long  next       address of the next record in the bucket chain, 0 at the end
- *  8  int   meta       bits 0-2 type ({@link ValueType} ordinal), bit 3 PRIVATE_INT (an INT value
- *                      that is not Redis's shared integer object, see {@link #privateInt}), bits 4-5 encoding (INT, EMBSTR or
- *                      RAW: what OBJECT ENCODING reports), bit 6 EXTERNAL (value in its own
- *                      allocation), bit 7 HAS_EXPIRE (the expireAt field is present), bits 8-31 the
- *                      24-bit LRU clock of the last access (Redis's lru field; not updated while a
- *                      snapshot is open)
- * 12  int   keyLen
- * 16  long  expireAt   only with HAS_EXPIRE: absolute unix ms, or -1 (no TTL: PERSIST keeps the field)
- *     long  value8     only for INT (the integer) and EXTERNAL (the value's address)
- *     int   valueLen   only for strings that are not INT: bytes of the value
- *     int   capacity   only for EXTERNAL: bytes of the value's allocation (APPEND grows into it)
+ *  0  6 bytes next       address of the next record in the bucket chain, 0 at the end (arena
+ *                        addresses are below 2^47: page numbers are ints, pages at most 64 KiB)
+ *  6  int   meta         bits 0-2 type ({@link ValueType} ordinal), bit 3 PRIVATE_INT (an INT value
+ *                        that is not Redis's shared integer object, see {@link #privateInt}), bits
+ *                        4-5 encoding (INT, EMBSTR or RAW: what OBJECT ENCODING reports), bit 6
+ *                        EXTERNAL (value in its own allocation), bit 7 HAS_EXPIRE (the expireAt field
+ *                        is present), bits 8-31 the 24-bit LRU clock of the last access (Redis's lru
+ *                        field; not updated while a snapshot is open)
+ * 10  lengths            an inline string: short keyLen, short valueLen (unsigned; an inline record
+ *                        has at most {@link #INLINE_MAX_LENGTH} bytes of key and of value, see
+ *                        {@link #fitsInline}); any other record: int keyLen
+ * 14  long  expireAt     only with HAS_EXPIRE: absolute unix ms, or -1 (no TTL: PERSIST keeps the field)
+ *     long  value8       only for INT (the integer) and EXTERNAL (the value's address)
+ *     int   valueLen     only for EXTERNAL: bytes of the value
+ *     int   capacity     only for EXTERNAL: bytes of the value's allocation (APPEND grows into it)
  *     ...   key bytes, then the value bytes when the value is inline (neither INT nor EXTERNAL)
  * </pre>
  * A record is one arena allocation of {@link #keyOffset(int) keyOffset(meta)} {@code + keyLen}
- * (+ valueLen when inline) bytes: 20 bytes of header for a string without TTL, 24 for an integer,
- * 8 more with a TTL. A record that gets its first TTL moves to a larger allocation.
+ * (+ valueLen when inline) bytes: 14 bytes of header for an inline string without TTL, 22 for an
+ * integer, 30 for a value in its own allocation, 8 more with a TTL. A record that gets its first
+ * TTL moves to a larger allocation.
  *
- * <p>Why not fixed offsets: at 1M keys of 64-byte values every header byte is a megabyte of RSS,
- * and most keys have no TTL; the variable part costs two shifts per access.
+ * <p>Why this shape: at 1M keys of 64-byte values every header byte is a megabyte of RSS, and most
+ * keys have no TTL. A 10-byte key and a 64-byte value make a 88-byte record, one size class
+ * below the 96 bytes of a header with an 8-byte chain link and int lengths (Redis saves the same
+ * bytes with its sdshdr8 headers for short strings). The variable part costs two shifts per
+ * access; the 6-byte link costs a mask on read and a read-modify-write on write
+ * ({@link #next}, {@link #withNext}), in a cache line the access touches anyway.
  */
 final class EntryLayout {
     private EntryLayout() {
     }
 
     static final int NEXT = 0;
-    static final int META = 8;
-    static final int KEY_LEN = 12;
+    static final int META = 6;
+    /** The lengths: short keyLen and short valueLen of an inline string, int keyLen of any other record. */
+    static final int LENGTHS = 10;
     /** Offset of expireAt when present, and where the variable part starts. */
-    static final int EXPIRE = 16;
+    static final int EXPIRE = 14;
     /** The largest header: an EXTERNAL string with a TTL (fixed part, expireAt, value8, valueLen, capacity). */
-    static final int MAX_HEADER = 40;
+    static final int MAX_HEADER = 38;
+    /** The longest key and value an inline string record can hold (its lengths are unsigned shorts). */
+    static final int INLINE_MAX_LENGTH = 0xFFFF;
+
+    /** The chain link's bits in the record's first 8 bytes (the rest is the start of the meta word). */
+    private static final long NEXT_MASK = (1L << 48) - 1;
 
     static final int ENC_INT = 1;
     static final int ENC_EMBSTR = 2;
@@ -119,19 +135,19 @@ final class EntryLayout {
         return EXPIRE + ((meta & EXPIRE_BIT) >>> 4); // 8 when HAS_EXPIRE
     }
 
-    /** Offset of valueLen (records that are not INT only). */
-    static int valueLenOffset(int meta) {
-        return value8Offset(meta) + (isInt(meta) || external(meta) ? 8 : 0);
+    /** Offset of the int valueLen (EXTERNAL records only; an inline string's is in the fixed part). */
+    static int externalValueLenOffset(int meta) {
+        return value8Offset(meta) + 8;
     }
 
     /** Offset of capacity (EXTERNAL records only). */
     static int capacityOffset(int meta) {
-        return valueLenOffset(meta) + 4;
+        return value8Offset(meta) + 12;
     }
 
     /** Offset of the key bytes: the header's length. */
     static int keyOffset(int meta) {
-        return valueLenOffset(meta) + (isInt(meta) ? 0 : external(meta) ? 8 : 4);
+        return value8Offset(meta) + (isInt(meta) ? 8 : external(meta) ? 16 : 0);
     }
 
     /** Header length of a new string record with these properties. */
@@ -142,6 +158,83 @@ final class EntryLayout {
     /** Bytes of the record's own allocation. */
     static int recordSize(int meta, int keyLen, int valueLen) {
         return keyOffset(meta) + keyLen + (inline(meta) ? valueLen : 0);
+    }
+
+    /**
+     * Whether a string record with a {@code keyLen}-byte key may hold its {@code valueLen}-byte
+     * value inline: the record fits a small allocation ({@code maxSmallSize}, at most 32 KiB) and
+     * both lengths fit the inline record's shorts.
+     */
+    static boolean fitsInline(int headerSize, long keyLen, long valueLen, int maxSmallSize) {
+        return keyLen <= INLINE_MAX_LENGTH && valueLen <= INLINE_MAX_LENGTH
+                && headerSize + keyLen + valueLen <= maxSmallSize;
+    }
+
+    // ---- the fixed part as words: {@code word0} is the long at 0, {@code metaWord} the long at META
+
+    /** The chain link in the record's first 8 bytes. */
+    static long next(long word0) {
+        return word0 & NEXT_MASK;
+    }
+
+    /** The record's first 8 bytes {@code word0} with the chain link {@code next} (the meta bytes kept). */
+    static long withNext(long word0, long next) {
+        assert (next & ~NEXT_MASK) == 0 : "address beyond 48 bits";
+        return word0 & ~NEXT_MASK | next;
+    }
+
+    /** The key length in the long at META. */
+    static int keyLen(long metaWord) {
+        int m = (int) metaWord;
+        int lengths = (int) (metaWord >>> 32);
+        return inline(m) ? lengths & INLINE_MAX_LENGTH : lengths;
+    }
+
+    /** An inline string's value length in the long at META. */
+    static int inlineValueLen(long metaWord) {
+        return (int) (metaWord >>> 48);
+    }
+
+    /** The long at META of a record with meta {@code m}, key length and (inline strings only) value length. */
+    static long metaWord(int m, int keyLen, int inlineValueLen) {
+        long lengths = inline(m) ? (long) keyLen | (long) inlineValueLen << 16 : keyLen & 0xffffffffL;
+        assert !inline(m) || keyLen <= INLINE_MAX_LENGTH && inlineValueLen <= INLINE_MAX_LENGTH
+                : "inline lengths beyond a short";
+        return (m & 0xffffffffL) | lengths << 32;
+    }
+
+    // ---- field access through the arena (the live side; frozen views parse a copied header)
+
+    /** The chain link of record {@code rec}. */
+    static long readNext(Arena arena, long rec) {
+        return next(arena.readLong(rec + NEXT));
+    }
+
+    /** Sets the chain link of record {@code rec}, keeping the meta bytes that share its word. */
+    static void writeNext(Arena arena, long rec, long next) {
+        arena.writeLong(rec + NEXT, withNext(arena.readLong(rec + NEXT), next));
+    }
+
+    /** The key length of record {@code rec}. */
+    static int readKeyLen(Arena arena, long rec) {
+        return keyLen(arena.readLong(rec + META));
+    }
+
+    /** The value length of string record {@code rec} with meta {@code m}, which is not INT. */
+    static int readValueLen(Arena arena, long rec, int m) {
+        return external(m)
+                ? arena.readInt(rec + externalValueLenOffset(m))
+                : Short.toUnsignedInt(arena.readShort(rec + LENGTHS + 2));
+    }
+
+    /** Sets the value length of string record {@code rec} with meta {@code m}, which is not INT. */
+    static void writeValueLen(Arena arena, long rec, int m, int valueLen) {
+        if (external(m)) {
+            arena.writeInt(rec + externalValueLenOffset(m), valueLen);
+        } else {
+            assert valueLen <= INLINE_MAX_LENGTH : "inline value length beyond a short";
+            arena.writeShort(rec + LENGTHS + 2, (short) valueLen);
+        }
     }
 
     /** Seconds since {@code lru} on the 24-bit clock {@code now}, wrapping as Redis's estimateObjectIdleTime. */

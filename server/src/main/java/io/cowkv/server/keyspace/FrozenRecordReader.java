@@ -93,13 +93,16 @@ final class FrozenRecordReader {
      */
     long readExtent(long e) {
         view.read(e, header, 0, EXPIRE);
-        meta = (int) INT.get(header, META);
-        keyLen = (int) INT.get(header, KEY_LEN);
+        long metaWord = (long) LONG.get(header, META);
+        meta = (int) metaWord;
+        keyLen = keyLen(metaWord);
         int keyOff = keyOffset(meta);
         view.read(e + EXPIRE, header, EXPIRE, keyOff - EXPIRE);
-        valueLen = isInt(meta) ? 0 : (int) INT.get(header, valueLenOffset(meta));
+        valueLen = isInt(meta) ? 0
+                : external(meta) ? (int) INT.get(header, externalValueLenOffset(meta))
+                : inlineValueLen(metaWord);
         recordEnd = e + recordSize(meta, keyLen, valueLen);
         externalValue = external(meta) && valueLen > 0 ? (long) LONG.get(header, value8Offset(meta)) : 0;
-        return (long) LONG.get(header, NEXT);
+        return next((long) LONG.get(header, NEXT));
     }
 }

@@ -16,12 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * itself instead of copying them (see {@link FrozenKeyspace#forEachInAddressOrder}) are encoded
  * here as RDB records into blocks, which the snapshot thread splices into the dump.
  *
- * <p>One block per page, of {@code pageSize + 64} bytes: a record's RDB encoding (opcodes and
- * lengths plus key and value) is at most one byte longer than its slot in the arena (a 20- to
- * 32-byte header plus key and value: such pages hold only inline and integer records; the one byte
- * only for an integer with a TTL and a key of 64 bytes or more, so at most 42 records of a 4 KiB
- * page), and a SELECTDB takes 2 bytes, so a page's records fit; a page whose encoding ever does
- * not fit keeps it in a heap array of its own instead. No LZF on this path (valid RDB, just not
+ * <p>One block per page, of {@link #blockSize(int) pageSize + pageSize/16 + 64} bytes. Such pages
+ * hold only inline and integer records, and a record's RDB encoding (opcodes and lengths plus key
+ * and value) is at most its slot in the arena for an inline string (14- or 22-byte header against
+ * at most 11 or 20 bytes of RDB overhead), and at most 1 byte more for an integer (22- or 30-byte
+ * header plus key, against up to 23 or 32 bytes plus key for a 20-character value such as
+ * -1000000000000000000), 3 bytes more with a key of 64 bytes or more (6 from 16 KiB, with 64 KiB
+ * pages). The worst is a 1-byte excess per 24-byte slot, under pageSize/16; a SELECTDB takes 2
+ * bytes. So a page's records fit; a page whose encoding ever does not fit keeps it in a heap array
+ * of its own instead. No LZF on this path (valid RDB, just not
  * compressed). The expired-key rule is the snapshot thread's: a key whose TTL had passed at the
  * freeze is counted as skipped and not written. A block starts with a SELECTDB for its first
  * record and has one more wherever the database changes; {@link Block#lastDb} tells the snapshot
@@ -170,11 +173,16 @@ final class WriterBlocks implements FrozenKeyspace.PageSerializer {
         this(pageSize, frozenAtMillis, new SlabPool(0));
     }
 
+    /** Bytes of one block for pages of {@code pageSize} bytes (see the class comment). */
+    static int blockSize(int pageSize) {
+        return pageSize + pageSize / 16 + 64;
+    }
+
     /** With slabs from (and, through {@link #returnSlabs}, back to) {@code pool}. */
     WriterBlocks(int pageSize, long frozenAtMillis, SlabPool pool) {
         this.pool = pool;
         this.frozenAt = frozenAtMillis;
-        this.blockSize = pageSize + 64;
+        this.blockSize = blockSize(pageSize);
         if (blockSize > SLAB_BYTES) {
             throw new IllegalArgumentException("page size " + pageSize + " too large for a writer slab");
         }

@@ -111,24 +111,24 @@ class KeyspaceTest {
         String v64 = "v".repeat(64);
         set(db, "key:123456", v64);
         assertThat(ks.arena().usedBytes() - base)
-                .as("16-byte fixed part + 4-byte length + 10-byte key + 64-byte value = 94, size class 96")
-                .isEqualTo(96);
+                .as("14-byte fixed part (lengths included) + 10-byte key + 64-byte value = 88, size class 88")
+                .isEqualTo(88);
         Entry e = db.lookup(b("key:123456"));
         db.setExpire(e, now[0] + 5_000);
-        assertThat(ks.arena().usedBytes() - base).as("the first TTL moves the record to one with the field").isEqualTo(104);
+        assertThat(ks.arena().usedBytes() - base).as("the first TTL moves the record to one with the field").isEqualTo(96);
         assertThat(db.lookup(b("key:123456")).expireAt()).isEqualTo(now[0] + 5_000);
         assertThat(new String(db.lookup(b("key:123456")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo(v64);
         db.setExpire(db.lookup(b("key:123456")), Entry.NO_EXPIRE);
         assertThat(db.lookup(b("key:123456")).expireAt()).isEqualTo(Entry.NO_EXPIRE);
         assertThat(db.expires()).isZero();
-        assertThat(ks.arena().usedBytes() - base).as("PERSIST keeps the field (no move)").isEqualTo(104);
+        assertThat(ks.arena().usedBytes() - base).as("PERSIST keeps the field (no move)").isEqualTo(96);
         db.delete(b("key:123456"));
         assertThat(ks.arena().usedBytes()).isEqualTo(base);
 
         db.setLong(b("n"), 0, 1, 7, false);
-        assertThat(ks.arena().usedBytes() - base).as("int: 16 + 8-byte integer + 1-byte key = 25, class 32").isEqualTo(32);
+        assertThat(ks.arena().usedBytes() - base).as("int: 14 + 8-byte integer + 1-byte key = 23, class 24").isEqualTo(24);
         db.setLong(b("n"), 0, 1, 8, false, now[0] + 100);
-        assertThat(ks.arena().usedBytes() - base).as("with a TTL given up front: 33, class 40").isEqualTo(40);
+        assertThat(ks.arena().usedBytes() - base).as("with a TTL given up front: 31, class 32").isEqualTo(32);
         assertThat(db.lookup(b("n")).expireAt()).isEqualTo(now[0] + 100);
         assertThat(db.lookup(b("n")).longValue()).isEqualTo(8);
         assertThat(db.expires()).isEqualTo(1);
@@ -138,7 +138,7 @@ class KeyspaceTest {
     void appendGrowsInPlaceAndMovesOutWithRoomToSpare() {
         Database db = ks.db(0);
         set(db, "warm", "up");
-        set(db, "log", "ab"); // 16 + 4 + 3 + 2 = 25 bytes, size class 32
+        set(db, "log", "ab"); // 14 + 3 + 2 = 19 bytes, size class 24
         long base = ks.arena().usedBytes();
         StringBuilder model = new StringBuilder("ab");
         assertThat(db.append(db.lookup(b("log")), b("cdef"), 0, 4)).isEqualTo(6);
@@ -335,6 +335,47 @@ class KeyspaceTest {
         assertThat(frozen.get("victim")).isEqualTo("y".repeat(50_000));
         assertThat(frozen.get("small")).isEqualTo("inline value");
         f.close();
+        assertThat(ks.arena().framesHeldForSnapshot()).isZero();
+    }
+
+    /**
+     * An inline record keeps its key and value lengths in shorts (EntryLayout): RENAME or COPY of
+     * one to a key longer than that moves the value to its own allocation, keeping value,
+     * encoding and TTL, and a snapshot reads the record; everything is freed afterwards.
+     */
+    @Test
+    void renameOrCopyToAKeyTooLongForAnInlineRecordMovesTheValueOut() {
+        Database db = ks.db(0);
+        set(db, "warm", "up");
+        long base = ks.arena().usedBytes();
+        set(db, "s", "embstr value");
+        db.setExpire(db.lookup(b("s")), now[0] + 60_000);
+        String longName = "k".repeat(70_000);
+        assertThat(db.copy(b("s"), db, b(longName + "c"), false)).isTrue();
+        assertThat(db.rename(b("s"), b(longName))).isTrue();
+        for (String name : new String[] {longName, longName + "c"}) {
+            Entry e = db.lookup(b(name));
+            assertThat(new String(e.stringBytes(), StandardCharsets.UTF_8)).isEqualTo("embstr value");
+            assertThat(e.encoding()).isEqualTo("embstr");
+            assertThat(e.expireAt()).isEqualTo(now[0] + 60_000);
+            assertThat(e.key()).isEqualTo(b(name));
+        }
+        assertThat(db.expires()).isEqualTo(2);
+
+        FrozenKeyspace f = ks.freeze();
+        db.append(db.lookup(b(longName)), b("!"), 0, 1);
+        assertThat(db.rename(b(longName), b("back"))).isTrue();
+        assertThat(new String(db.lookup(b("back")).stringBytes(), StandardCharsets.UTF_8)).isEqualTo("embstr value!");
+        java.util.Map<String, String> frozen = new java.util.HashMap<>();
+        f.forEach(0, (k, kl, v, vl, exp) -> frozen.put(new String(k, 0, kl, StandardCharsets.UTF_8),
+                new String(v, 0, vl, StandardCharsets.UTF_8)));
+        assertThat(frozen).containsEntry(longName, "embstr value").containsEntry(longName + "c", "embstr value")
+                .containsEntry("warm", "up").hasSize(3);
+        f.close();
+
+        db.delete(b("back"));
+        db.delete(b(longName + "c"));
+        assertThat(ks.arena().usedBytes()).as("nothing leaked").isEqualTo(base);
         assertThat(ks.arena().framesHeldForSnapshot()).isZero();
     }
 }

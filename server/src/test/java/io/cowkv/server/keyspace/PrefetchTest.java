@@ -40,7 +40,7 @@ class PrefetchTest {
         long head = db.readSlot(db.slotAddress(Database.keyHash(k, 0, k.length)));
         Entry e = db.peek(k, 0, k.length);
         long target = e.addr;
-        for (long r = head; r != 0; r = arena.readLong(r + EntryLayout.NEXT)) {
+        for (long r = head; r != 0; r = EntryLayout.readNext(arena, r)) {
             db.touchRecord(r);
             if (r == target) {
                 return true;

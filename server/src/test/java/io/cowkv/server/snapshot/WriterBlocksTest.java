@@ -111,7 +111,7 @@ class WriterBlocksTest {
     @Test
     void whenEveryBlockWaitsThePageIsDeclinedUntilOneComesBack() {
         WriterBlocks w = new WriterBlocks(65536, FROZEN_AT);
-        int max = WriterBlocks.MAX_BYTES / (65536 + 64);
+        int max = WriterBlocks.MAX_BYTES / WriterBlocks.blockSize(65536);
         for (int i = 0; i < max; i++) {
             assertThat(w.canTakePage()).isTrue();
             w.beginPage(i);
@@ -135,16 +135,38 @@ class WriterBlocksTest {
         assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(outstandingBefore);
     }
 
+    /**
+     * The records whose RDB encoding most exceeds their arena slot: integers of 20 characters under
+     * 2-byte keys, 22 + 2 = 24-byte records (size class 24, so 170 of them in a 4 KiB page), each
+     * encoded in 25 bytes. A full page of them stays in its block.
+     */
+    @Test
+    void aFullPageOfTheWorstRecordsFitsItsBlock() {
+        WriterBlocks w = new WriterBlocks(4096, FROZEN_AT);
+        assertThat(w.canTakePage()).isTrue();
+        w.beginPage(1);
+        for (int i = 0; i < 4096 / 24; i++) {
+            record(w, 0, "k" + (char) ('a' + i % 26), "-1000000000000000000", Entry.NO_EXPIRE); // 2-byte keys that are not integers
+        }
+        w.endPage();
+        WriterBlocks.Block b = w.poll();
+        assertThat(b.len).as("170 records of 25 bytes and a SELECTDB").isEqualTo(170 * 25 + 2);
+        assertThat(b.overflow).as("within the block").isNull();
+        w.recycle(b);
+        w.returnSlabs();
+        assertThat(WriterBlocks.SlabPool.outstandingBytes()).isEqualTo(outstandingBefore);
+    }
+
     @Test
     void blocksShareSlabsWithoutOverlapAndAnOversizedOneMovesOut() throws Exception {
         WriterBlocks w = new WriterBlocks(4096, FROZEN_AT);
         List<WriterBlocks.Block> blocks = new ArrayList<>();
-        int blockSize = 4096 + 64;
+        int blockSize = WriterBlocks.blockSize(4096);
         int n = WriterBlocks.SLAB_BYTES / blockSize + 3; // crosses into a second slab
         for (int i = 0; i < n; i++) {
             assertThat(w.canTakePage()).isTrue();
             w.beginPage(i);
-            // page 1 outgrows its block: 9 KiB of records in a 4 KiB + 64 block
+            // page 1 outgrows its block: 9 KiB of records in a 4 KiB + 320 block
             int records = i == 1 ? 3 : 1;
             for (int r = 0; r < records; r++) {
                 record(w, i % 3, "k" + i + "." + r, (char) ('a' + i % 26) + "v".repeat(i == 1 ? 3000 : 100), Entry.NO_EXPIRE);
