@@ -117,6 +117,19 @@ class BigValuesTest {
         }
     }
 
+    /** ECHO and PING answer with their argument straight from where it was received, off the 64 MB heap. */
+    @Test
+    void echoAndPingOfAnArgumentLargerThanTheHeap() {
+        byte[] value = random(80 * MB, 4);
+        try (Jedis c = connect(cowkv)) {
+            assertThat((byte[]) c.sendCommand(Protocol.Command.ECHO, value)).as("ECHO").isEqualTo(value);
+            assertThat((byte[]) c.sendCommand(Protocol.Command.PING, value)).as("PING").isEqualTo(value);
+            byte[] mid = random(200_000, 5); // native, under the large-reply size
+            assertThat((byte[]) c.sendCommand(Protocol.Command.ECHO, mid)).isEqualTo(mid);
+            assertThat(c.ping()).isEqualTo("PONG");
+        }
+    }
+
     @Test
     void pipelinedBigValuesKeepTheirOrder() {
         byte[] v1 = random(20 * MB, 4);
@@ -128,7 +141,7 @@ class BigValuesTest {
             Response<Object> ping = p.sendCommand(Protocol.Command.PING, new byte[0][]);
             Response<byte[]> g3 = p.get(b("p3"));
             Response<List<byte[]>> all = p.mget(b("p3"), b("p2"), b("p1"));
-            Response<Object> echo = p.sendCommand(Protocol.Command.ECHO, v2); // ECHO reads its argument on the heap: 12 MB fits
+            Response<Object> echo = p.sendCommand(Protocol.Command.ECHO, v2);
             p.sync();
             assertThat(mset.get()).isEqualTo("OK");
             assertThat(g1.get()).isEqualTo(v1);

@@ -20,8 +20,8 @@ public final class ConnectionCommands {
     }
 
     public void register(CommandRegistry r) {
-        r.register(command("ping", -1).flags("fast").handler(this::ping).build());
-        r.register(command("echo", 2).flags("fast", "stale", "loading").handler(this::echo).build());
+        r.register(command("ping", -1).flags("fast").nativeValues(1, 0).handler(this::ping).build());
+        r.register(command("echo", 2).flags("fast", "stale", "loading").nativeValues(1, 0).handler(this::echo).build());
         r.register(command("quit", -1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
                 .handler(this::quit).build());
         r.register(command("hello", -1).flags("noscript", "loading", "stale", "fast", "no_auth", "allow_busy")
@@ -36,14 +36,32 @@ public final class ConnectionCommands {
         if (a.count() > 2) {
             r.error(Errors.wrongArity("ping"));
         } else if (a.count() == 2) {
-            r.bulk(a.data(), a.offset(1), a.length(1));
+            bulkArgument(r, a, 1);
         } else {
             r.simple("PONG");
         }
     }
 
     private void echo(Session s, CommandArgs a) {
-        s.reply().bulk(a.data(), a.offset(1), a.length(1));
+        bulkArgument(s.reply(), a, 1);
+    }
+
+    /**
+     * Replies argument {@code i} as a bulk string. A big argument received off the heap (ECHO and
+     * PING take them, see {@code CommandSpec.nativeValues}) is copied from there into the reply,
+     * so echoing a value larger than the Java heap works as in Redis.
+     */
+    private static void bulkArgument(Reply r, CommandArgs a, int i) {
+        if (a.isNative(i) && r.nativeCopySupported()) {
+            r.beginBulk(a.length(i));
+            r.payload(a.address(i), a.length(i));
+            r.endBulk();
+            return;
+        }
+        if (a.isNative(i)) {
+            a.toHeap(i);
+        }
+        r.bulk(a.data(), a.offset(i), a.length(i));
     }
 
     private void quit(Session s, CommandArgs a) {
