@@ -29,7 +29,7 @@ import io.cowkv.server.memory.Arena;
  * TTL moves to a larger allocation.
  *
  * <p>Why this shape: at 1M keys of 64-byte values every header byte is a megabyte of RSS, and most
- * keys have no TTL. A 10-byte key and a 64-byte value make a 88-byte record, one size class
+ * keys have no TTL. A 10-byte key and a 64-byte value make an 88-byte record, one size class
  * below the 96 bytes of a header with an 8-byte chain link and int lengths (Redis saves the same
  * bytes with its sdshdr8 headers for short strings). The variable part costs two shifts per
  * access; the 6-byte link costs a mask on read and a read-modify-write on write
