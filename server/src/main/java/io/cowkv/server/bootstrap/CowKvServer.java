@@ -86,6 +86,7 @@ public final class CowKvServer {
                 this::onKeyspaceThread, SnapshotCoordinator.snapshotThread(),
                 SnapshotLog.of(ServerLog::notice, ServerLog::warning), CowkvVersion.REDIS_COMPATIBLE, memory::usedMemory);
         snapshots.onFork(usec -> context.latency.fork(usec, memory.usedMemory()));
+        new io.cowkv.server.command.server.MemoryCommand(context, memory).register(registry);
         new io.cowkv.server.command.server.PersistenceCommands(context, snapshots).register(registry);
         new io.cowkv.server.command.server.DebugCommand(context, snapshots, ServerLog::warning).register(registry);
         PersistenceState persistence = new PersistenceState(snapshots);

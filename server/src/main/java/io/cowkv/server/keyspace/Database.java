@@ -225,6 +225,28 @@ public final class Database {
     }
 
     /**
+     * MEMORY USAGE of the entry just returned: the arena bytes its key holds, that is its record's
+     * allocation, a value's own allocation and its bucket slot (Redis counts the key's and value's
+     * allocations and its dict entry).
+     */
+    public long memoryUsage(Entry e) {
+        long rec = e.addr;
+        long mk = arena.readLong(rec + META);
+        int m = (int) mk;
+        int vlen = EntryLayout.isInt(m) ? 0 : readValueLen(arena, rec, m);
+        long bytes = arena.usableSize(recordSize(m, keyLen(mk), vlen)) + 8L;
+        if (external(m)) {
+            bytes += arena.usableSize(arena.readInt(rec + capacityOffset(m)));
+        }
+        return bytes;
+    }
+
+    /** Bytes of this database's bucket tables (both while rehashing): MEMORY STATS overhead.hashtable.main. */
+    public long tableBytes() {
+        return (size0 + (long) size1) * 8L;
+    }
+
+    /**
      * {@link #peek} that counts a keyspace hit or miss: Redis's lookupKeyReadWithFlags with
      * LOOKUP_NOTOUCH, which SCAN's TYPE filter uses.
      */
