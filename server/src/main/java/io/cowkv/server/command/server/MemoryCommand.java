@@ -139,73 +139,55 @@ public final class MemoryCommand {
             }
         }
         r.map(27 + dbs);
-        r.bulk("peak.allocated");
-        r.integer(o.peak);
-        r.bulk("total.allocated");
-        r.integer(o.total);
-        r.bulk("startup.allocated");
-        r.integer(o.startup);
-        r.bulk("replication.backlog");
-        r.integer(0);
-        r.bulk("clients.slaves");
-        r.integer(0);
-        r.bulk("clients.normal");
-        r.integer(o.clientsNormal);
-        r.bulk("cluster.links");
-        r.integer(0);
-        r.bulk("aof.buffer");
-        r.integer(0);
-        r.bulk("lua.caches");
-        r.integer(0);
-        r.bulk("functions.caches");
-        r.integer(0);
+        count(r, "peak.allocated", o.peak);
+        count(r, "total.allocated", o.total);
+        count(r, "startup.allocated", o.startup);
+        count(r, "replication.backlog", 0);
+        count(r, "clients.slaves", 0);
+        count(r, "clients.normal", o.clientsNormal);
+        count(r, "cluster.links", 0);
+        count(r, "aof.buffer", 0);
+        count(r, "lua.caches", 0);
+        count(r, "functions.caches", 0);
         for (int i = 0; i < o.tables.length; i++) {
             if (server.keyspace.db(i).size() == 0) {
                 continue;
             }
             r.bulk("db." + i);
             r.map(3);
-            r.bulk("overhead.hashtable.main");
-            r.integer(o.tables[i]);
-            r.bulk("overhead.hashtable.expires");
-            r.integer(0); // TTLs live in the records, there is no expires dictionary
-            r.bulk("overhead.hashtable.slot-to-keys");
-            r.integer(0);
+            count(r, "overhead.hashtable.main", o.tables[i]);
+            count(r, "overhead.hashtable.expires", 0); // TTLs live in the records: no expires dictionary
+            count(r, "overhead.hashtable.slot-to-keys", 0);
         }
-        r.bulk("overhead.total");
-        r.integer(o.overheadTotal);
-        r.bulk("keys.count");
-        r.integer(o.keys);
-        r.bulk("keys.bytes-per-key");
-        r.integer(o.keys == 0 ? 0 : o.netUsage() / o.keys);
-        r.bulk("dataset.bytes");
-        r.integer(o.dataset());
-        r.bulk("dataset.percentage");
-        r.doubleValue((float) (o.dataset() * 100.0 / o.netUsage()));
-        r.bulk("peak.percentage");
-        r.doubleValue((float) (o.peak == 0 ? 100.0 : o.total * 100.0 / o.peak));
-        r.bulk("allocator.allocated");
-        r.integer(o.total);
-        r.bulk("allocator.active");
-        r.integer(o.allocatorActive);
-        r.bulk("allocator.resident");
-        r.integer(o.allocatorResident);
-        r.bulk("allocator-fragmentation.ratio");
-        r.doubleValue(ratio(o.allocatorActive, o.total));
-        r.bulk("allocator-fragmentation.bytes");
-        r.integer(o.allocatorActive - o.total);
-        r.bulk("allocator-rss.ratio");
-        r.doubleValue(ratio(o.allocatorResident, o.allocatorActive));
-        r.bulk("allocator-rss.bytes");
-        r.integer(o.allocatorResident - o.allocatorActive);
-        r.bulk("rss-overhead.ratio");
-        r.doubleValue(ratio(o.rss, o.allocatorResident));
-        r.bulk("rss-overhead.bytes");
-        r.integer(o.rss - o.allocatorResident);
-        r.bulk("fragmentation");
-        r.doubleValue(ratio(o.rss, o.total));
-        r.bulk("fragmentation.bytes");
-        r.integer(o.rss - o.total);
+        count(r, "overhead.total", o.overheadTotal);
+        count(r, "keys.count", o.keys);
+        count(r, "keys.bytes-per-key", o.keys == 0 ? 0 : o.netUsage() / o.keys);
+        count(r, "dataset.bytes", o.dataset());
+        decimal(r, "dataset.percentage", (float) (o.dataset() * 100.0 / o.netUsage()));
+        decimal(r, "peak.percentage", (float) (o.peak == 0 ? 100.0 : o.total * 100.0 / o.peak));
+        count(r, "allocator.allocated", o.total);
+        count(r, "allocator.active", o.allocatorActive);
+        count(r, "allocator.resident", o.allocatorResident);
+        decimal(r, "allocator-fragmentation.ratio", ratio(o.allocatorActive, o.total));
+        count(r, "allocator-fragmentation.bytes", o.allocatorActive - o.total);
+        decimal(r, "allocator-rss.ratio", ratio(o.allocatorResident, o.allocatorActive));
+        count(r, "allocator-rss.bytes", o.allocatorResident - o.allocatorActive);
+        decimal(r, "rss-overhead.ratio", ratio(o.rss, o.allocatorResident));
+        count(r, "rss-overhead.bytes", o.rss - o.allocatorResident);
+        decimal(r, "fragmentation", ratio(o.rss, o.total));
+        count(r, "fragmentation.bytes", o.rss - o.total);
+    }
+
+    /** One STATS field with an integer value. */
+    private static void count(Reply r, String name, long v) {
+        r.bulk(name);
+        r.integer(v);
+    }
+
+    /** One STATS field with a double value. */
+    private static void decimal(Reply r, String name, double v) {
+        r.bulk(name);
+        r.doubleValue(v);
     }
 
     /** Redis keeps these ratios in floats and replies them as doubles (hence 1.0855448246002197). */
