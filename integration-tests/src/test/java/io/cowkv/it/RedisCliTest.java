@@ -73,6 +73,22 @@ class RedisCliTest {
         assertThat(cli("CONFIG", "GET", "maxmemory")).isEqualTo("maxmemory\n0\n");
     }
 
+    /** redis-cli's key scans: --memkeys sizes keys with MEMORY USAGE, --bigkeys with STRLEN. */
+    @Test
+    void memkeysAndBigkeys() throws Exception {
+        cli("-n", "7", "FLUSHDB");
+        for (int i = 1; i <= 3; i++) {
+            cli("-n", "7", "SET", "mk" + i, "x".repeat(i * 1000));
+        }
+        String usage = cli("-n", "7", "MEMORY", "USAGE", "mk3").trim();
+        String mem = cli("-n", "7", "--memkeys");
+        assertThat(mem).contains("Sampled 3 keys", "Biggest string found '\"mk3\"' has " + usage + " bytes",
+                "3 strings with ");
+        String big = cli("-n", "7", "--bigkeys");
+        assertThat(big).contains("Sampled 3 keys", "Biggest string found '\"mk3\"' has 3000 bytes");
+        cli("-n", "7", "FLUSHDB");
+    }
+
     @Test
     void resp3Mode() throws Exception {
         assertThat(cli("-3", "--no-raw", "CONFIG", "GET", "maxmemory")).isEqualTo("1# \"maxmemory\" => \"0\"\n");
