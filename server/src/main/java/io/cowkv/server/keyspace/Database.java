@@ -225,6 +225,15 @@ public final class Database {
     }
 
     /**
+     * The entry of key {@code k} as stored, even when its TTL has passed: no lazy expiry, no access.
+     * MEMORY USAGE looks keys up this way, as Redis's {@code dictFind}.
+     */
+    public Entry peekStored(byte[] k, int off, int len) {
+        long e = find(k, off, len);
+        return e == 0 ? null : view.at(e);
+    }
+
+    /**
      * MEMORY USAGE of the entry just returned: the arena bytes its key holds, that is its record's
      * allocation, a value's own allocation and its bucket slot (Redis counts the key's and value's
      * allocations and its dict entry).

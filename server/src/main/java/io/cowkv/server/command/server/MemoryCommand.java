@@ -21,8 +21,9 @@ import static io.cowkv.server.command.CommandSpec.command;
  *
  * <ul>
  * <li>USAGE: the arena bytes of the key ({@link Database#memoryUsage}); SAMPLES is parsed and
- * checked as Redis does and has nothing to sample (strings only). Like OBJECT it does not count as
- * an access.
+ * checked as Redis does and has nothing to sample (strings only). It is not an access and, as
+ * Redis 7.0's {@code dictFind}, it sizes a key whose TTL has passed but that no expiry has removed
+ * yet.
  * <li>STATS: Redis's fields in Redis's order; the overheads CowKV has are the bucket tables (per
  * database, as Redis's {@code db.N}) and the off-heap client buffers; the rest (replication, AOF,
  * Lua, cluster) is 0 as in a Redis without them.
@@ -72,7 +73,7 @@ public final class MemoryCommand {
             }
         }
         Database db = server.keyspace.db(s.db);
-        Entry e = db.peek(a.data(), a.offset(2), a.length(2));
+        Entry e = db.peekStored(a.data(), a.offset(2), a.length(2));
         if (e == null) {
             r.nullBulk();
         } else {
