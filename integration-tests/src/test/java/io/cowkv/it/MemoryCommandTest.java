@@ -117,6 +117,40 @@ class MemoryCommandTest {
         assertThat(names.get(0)).contains("db.0", "db.3").isEqualTo(names.get(1));
     }
 
+    /** INFO memory has all of Redis 7.0's fields in Redis's order (CowKV's own arena fields follow), and STATS agrees with it. */
+    @Test
+    void infoMemoryHasRedisFieldsInRedisOrderAndAgreesWithStats() {
+        List<List<String>> names = new ArrayList<>();
+        for (ServerProcess s : List.of(servers.cowkv, servers.redis)) {
+            try (Jedis j = connect(s)) {
+                names.add(j.info("memory").lines().filter(l -> l.contains(":"))
+                        .map(l -> l.substring(0, l.indexOf(':'))).toList());
+            }
+        }
+        List<String> cowkv = names.get(0);
+        List<String> redis = names.get(1);
+        assertThat(cowkv.subList(0, Math.min(redis.size(), cowkv.size()))).isEqualTo(redis);
+        assertThat(cowkv.subList(redis.size(), cowkv.size())).allMatch(n -> n.startsWith("arena_") || n.startsWith("jvm_"));
+        try (Jedis j = connect(servers.cowkv)) {
+            j.flushAll();
+            for (int i = 0; i < 100; i++) {
+                j.set("s" + i, "v".repeat(i));
+            }
+            Object stats = memory(j, "STATS");
+            String info = j.info("memory");
+            assertThat(statsValue(stats, "dataset.bytes")).isEqualTo(infoField(info, "used_memory_dataset"));
+            assertThat(statsValue(stats, "overhead.total")).isEqualTo(infoField(info, "used_memory_overhead"));
+            assertThat(infoField(info, "used_memory_dataset") + infoField(info, "used_memory_overhead"))
+                    .isEqualTo(infoField(info, "used_memory"));
+            j.flushAll();
+        }
+    }
+
+    private static long infoField(String info, String name) {
+        return Long.parseLong(info.lines().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow()
+                .substring(name.length() + 1).trim());
+    }
+
     @Test
     void doctorReportsOnAnInstanceWithDataAndPurgeGivesFreedChunksBack() {
         try (Jedis j = connect(servers.cowkv)) {

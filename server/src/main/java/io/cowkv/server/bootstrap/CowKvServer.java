@@ -70,7 +70,7 @@ public final class CowKvServer {
         new io.cowkv.server.command.server.SlowlogCommand(context).register(registry);
         this.dispatcher = new Dispatcher(context);
         dispatcher.internalErrors(ServerLog::warning);
-        ArenaMemoryReport memory = new ArenaMemoryReport(config, keyspace.arena());
+        ArenaMemoryReport memory = new ArenaMemoryReport(config, keyspace);
         this.memory = memory;
         dispatcher.writeGuard((spec, session) -> {
             long max = config.maxmemory();
@@ -313,6 +313,7 @@ public final class CowKvServer {
     /** INFO memory over the arena: used_memory is the bytes allocated for keys and values. */
     private static final class ArenaMemoryReport implements MemoryReport {
         private final ServerConfig config;
+        private final Keyspace keyspace;
         private final io.cowkv.server.memory.Arena arena;
 
         /** Sampled by the cron ({@link #sampleRss}), as Redis samples process_rss in serverCron. */
@@ -321,9 +322,10 @@ public final class CowKvServer {
         /** Read once: it does not change while the process runs (the MXBean reads cgroup files). */
         private final long totalSystemMemory = ProcessMemory.totalSystemMemory();
 
-        ArenaMemoryReport(ServerConfig config, io.cowkv.server.memory.Arena arena) {
+        ArenaMemoryReport(ServerConfig config, Keyspace keyspace) {
             this.config = config;
-            this.arena = arena;
+            this.keyspace = keyspace;
+            this.arena = keyspace.arena();
         }
 
         /**
@@ -336,6 +338,14 @@ public final class CowKvServer {
 
         void close() {
             rssSampler.close();
+        }
+
+        private static String percent(double p) {
+            return String.format(java.util.Locale.ROOT, "%.2f%%", p);
+        }
+
+        private static String ratio(double r) {
+            return String.format(java.util.Locale.ROOT, "%.2f", r);
         }
 
         @Override
@@ -352,6 +362,19 @@ public final class CowKvServer {
             long framesBytes = arena.framesInUse() * arena.pageSize();
             Runtime rt = Runtime.getRuntime();
             long heap = rt.totalMemory() - rt.freeMemory();
+            // Off-heap client buffers: big arguments being received or waiting to run, and large
+            // replies waiting to be sent (Redis counts its query and output buffers here).
+            long clients = io.cowkv.server.protocol.CommandArgs.outstandingNativeBytes()
+                    + io.cowkv.server.protocol.LargeBulk.outstandingBytes();
+            // Redis's overhead: what is not the data itself. Here the bucket tables and the client
+            // buffers; startup is 0 (the arena holds nothing before the first key).
+            long overhead = clients;
+            for (int i = 0; i < keyspace.databases(); i++) {
+                overhead += keyspace.db(i).tableBytes();
+            }
+            long dataset = Math.max(0, used - overhead);
+            long active = framesBytes;
+            long resident = arena.nativeBytesReserved();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("used_memory", used);
             m.put("used_memory_human", ProcessMemory.human(used));
@@ -359,24 +382,51 @@ public final class CowKvServer {
             m.put("used_memory_rss_human", ProcessMemory.human(rss));
             m.put("used_memory_peak", peak);
             m.put("used_memory_peak_human", ProcessMemory.human(peak));
-            m.put("used_memory_peak_perc", String.format(java.util.Locale.ROOT, "%.2f%%", peak == 0 ? 100.0 : 100.0 * used / peak));
-            m.put("used_memory_dataset", used);
+            m.put("used_memory_peak_perc", percent(peak == 0 ? 100.0 : 100.0 * used / peak));
+            m.put("used_memory_overhead", overhead);
+            m.put("used_memory_startup", 0L);
+            m.put("used_memory_dataset", dataset);
+            m.put("used_memory_dataset_perc", percent(used == 0 ? 0.0 : 100.0 * dataset / used));
             m.put("allocator_allocated", used);
-            m.put("allocator_active", framesBytes);
-            m.put("allocator_resident", arena.nativeBytesReserved());
+            m.put("allocator_active", active);
+            m.put("allocator_resident", resident);
             m.put("total_system_memory", total);
             m.put("total_system_memory_human", ProcessMemory.human(total));
+            // no Lua, no functions: Redis's fields with a Redis without them
+            for (String zero : new String[] {"used_memory_lua", "used_memory_vm_eval"}) {
+                m.put(zero, 0L);
+            }
+            m.put("used_memory_lua_human", ProcessMemory.human(0));
+            for (String zero : new String[] {"used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
+                "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total"}) {
+                m.put(zero, 0L);
+            }
+            m.put("used_memory_vm_total_human", ProcessMemory.human(0));
+            m.put("used_memory_functions", 0L);
+            m.put("used_memory_scripts", 0L);
+            m.put("used_memory_scripts_human", ProcessMemory.human(0));
             m.put("maxmemory", config.maxmemory());
             m.put("maxmemory_human", ProcessMemory.human(config.maxmemory()));
             m.put("maxmemory_policy", config.maxmemoryPolicy());
-            m.put("allocator_frag_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 1.0 : (double) framesBytes / used));
-            m.put("mem_fragmentation_ratio", String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+            m.put("allocator_frag_ratio", ratio(used == 0 ? 1.0 : (double) active / used));
+            m.put("allocator_frag_bytes", active - used);
+            m.put("allocator_rss_ratio", ratio(active == 0 ? 1.0 : (double) resident / active));
+            m.put("allocator_rss_bytes", resident - active);
+            m.put("rss_overhead_ratio", ratio(resident == 0 ? 0.0 : (double) rss / resident));
+            m.put("rss_overhead_bytes", rss - resident);
+            m.put("mem_fragmentation_ratio", ratio(used == 0 ? 0.0 : (double) rss / used));
             m.put("mem_fragmentation_bytes", rss - used);
-            // Off-heap client buffers: big arguments being received or waiting to run, and large
-            // replies waiting to be sent (Redis counts its query and output buffers here).
-            m.put("mem_clients_normal", io.cowkv.server.protocol.CommandArgs.outstandingNativeBytes()
-                    + io.cowkv.server.protocol.LargeBulk.outstandingBytes());
+            m.put("mem_not_counted_for_evict", 0L);
+            m.put("mem_replication_backlog", 0L);
+            m.put("mem_total_replication_buffers", 0L);
+            m.put("mem_clients_slaves", 0L);
+            m.put("mem_clients_normal", clients);
+            m.put("mem_cluster_links", 0L);
+            m.put("mem_aof_buffer", 0L);
             m.put("mem_allocator", "cowkv-arena");
+            m.put("active_defrag_running", 0L);
+            m.put("lazyfree_pending_objects", 0L);
+            m.put("lazyfreed_objects", 0L);
             m.put("arena_page_size", arena.pageSize());
             m.put("arena_frames_total", arena.totalFrames());
             m.put("arena_frames_in_use", arena.framesInUse());

@@ -81,14 +81,18 @@ public final class MemoryCommand {
         }
     }
 
-    /** The numbers behind STATS and DOCTOR (Redis's struct redisMemOverhead). */
+    /**
+     * The numbers behind STATS and DOCTOR (Redis's struct redisMemOverhead), taken from INFO
+     * memory's fields so both always agree (overhead: the bucket tables and the client buffers).
+     */
     private final class Overhead {
         final long peak;
         final long total;
-        final long startup = 0; // the arena holds nothing before the first key
+        final long startup;
         final long clientsNormal;
         final long[] tables;
         final long overheadTotal;
+        final long dataset;
         final long keys;
         final long rss;
         final long allocatorActive;
@@ -96,23 +100,23 @@ public final class MemoryCommand {
 
         Overhead() {
             Map<String, Object> f = memory.fields();
-            total = memory.usedMemory();
+            total = number(f, "used_memory");
             peak = Math.max(total, number(f, "used_memory_peak"));
+            startup = number(f, "used_memory_startup");
+            overheadTotal = number(f, "used_memory_overhead");
+            dataset = number(f, "used_memory_dataset");
             rss = number(f, "used_memory_rss");
             allocatorActive = number(f, "allocator_active");
             allocatorResident = number(f, "allocator_resident");
             clientsNormal = number(f, "mem_clients_normal");
             int n = server.keyspace.databases();
             tables = new long[n];
-            long o = startup + clientsNormal;
             long k = 0;
             for (int i = 0; i < n; i++) {
                 Database d = server.keyspace.db(i);
                 tables[i] = d.tableBytes();
-                o += tables[i];
                 k += d.size();
             }
-            overheadTotal = o;
             keys = k;
         }
 
@@ -121,7 +125,7 @@ public final class MemoryCommand {
         }
 
         long dataset() {
-            return Math.max(0, total - overheadTotal);
+            return dataset;
         }
     }
 
