@@ -362,11 +362,7 @@ public final class Database {
         if (inline) {
             putBytes(rec + keyOffset(m) + len, v, voff, src, vlen);
         } else {
-            long va = arena.allocate(Math.max(1, vlen));
-            putBytes(va, v, voff, src, vlen);
-            writeValueLen(arena, rec, m, vlen);
-            arena.writeLong(rec + value8Offset(m), va);
-            arena.writeInt(rec + capacityOffset(m), Math.max(1, vlen));
+            putBytes(newExternalValue(rec, m, vlen, Math.max(1, vlen)), v, voff, src, vlen);
         }
         return place(rec, old, oldExpire, newExpire);
     }
@@ -383,12 +379,20 @@ public final class Database {
         int m = EntryLayout.meta(STRING, ENC_RAW, true, expireAt != Entry.NO_EXPIRE, lru.now());
         long rec = arena.allocate(recordSize(m, len, 0));
         writeHeader(rec, m, k, off, len, 0, expireAt);
-        writeValueLen(arena, rec, m, 0);
-        int cap = Math.max(1, capacity);
+        newExternalValue(rec, m, 0, Math.max(1, capacity));
+        return place(rec, old, oldExpire, expireAt);
+    }
+
+    /**
+     * Gives the new record {@code rec} (meta {@code m}, EXTERNAL) a value allocation of {@code cap}
+     * bytes whose first {@code len} bytes the caller writes; returns the allocation's address.
+     */
+    private long newExternalValue(long rec, int m, int len, int cap) {
         long va = arena.allocate(cap);
         arena.writeLong(rec + value8Offset(m), va);
+        writeValueLen(arena, rec, m, len);
         arena.writeInt(rec + capacityOffset(m), cap);
-        return place(rec, old, oldExpire, expireAt);
+        return va;
     }
 
     /** Writes {@code n} bytes at arena address {@code a}: {@code v[voff, voff+n)}, or when {@code v} is null the native bytes at {@code src}. */
@@ -508,13 +512,9 @@ public final class Database {
             arena.writeLong(n + EXPIRE, exp);
         }
         arena.copy(rec + hdr, n + keyOffset(nm), keyLen);
-        int newCap = growCapacity(newLen);
-        long va = arena.allocate(newCap);
+        long va = newExternalValue(n, nm, (int) newLen, growCapacity(newLen));
         arena.copy(rec + hdr + keyLen, va, vlen);
         writeValueBytes(va, vlen, at, b, off, src, len);
-        arena.writeLong(n + value8Offset(nm), va);
-        writeValueLen(arena, n, nm, (int) newLen);
-        arena.writeInt(n + capacityOffset(nm), newCap);
         moveRecord(e, n, recordSize(m, keyLen, vlen));
         return newLen;
     }
@@ -844,12 +844,7 @@ public final class Database {
             int xm = EntryLayout.meta(EntryLayout.type(nm), EntryLayout.encoding(nm), true, hasExpire(nm), lru(nm));
             n = arena.allocate(recordSize(xm, dk.length, 0));
             writeHeader(n, xm, dk, 0, dk.length, 0, exp);
-            int cap = Math.max(1, vlen);
-            long va = arena.allocate(cap);
-            arena.copy(rec + kOff + keyLen, va, vlen);
-            arena.writeLong(n + value8Offset(xm), va);
-            writeValueLen(arena, n, xm, vlen);
-            arena.writeInt(n + capacityOffset(xm), cap);
+            arena.copy(rec + kOff + keyLen, newExternalValue(n, xm, vlen, Math.max(1, vlen)), vlen);
         } else {
             n = arena.allocate(recordSize(m, dk.length, vlen));
             writeMetaWord(n, nm, dk.length, vlen);
@@ -858,11 +853,7 @@ public final class Database {
             if (EntryLayout.inline(m)) {
                 arena.copy(rec + kOff + keyLen, n + kOff + dk.length, vlen);
             } else if (duplicate && external(m)) {
-                int cap = Math.max(1, vlen);
-                long va = arena.allocate(cap);
-                arena.copy(arena.readLong(rec + value8Offset(m)), va, vlen);
-                arena.writeLong(n + value8Offset(m), va);
-                arena.writeInt(n + capacityOffset(m), cap);
+                arena.copy(arena.readLong(rec + value8Offset(m)), newExternalValue(n, m, vlen, Math.max(1, vlen)), vlen);
             }
         }
         if (!duplicate) {
