@@ -3,6 +3,14 @@
 # redis-server on loopback ports with persistence off, each with its own dir under $work, and
 # stops and removes everything on exit.
 
+# bench_require TOOL...: exits with a message when a tool the script needs is not on PATH.
+bench_require() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || { echo "missing $t (apt-get install redis-server redis-tools)" >&2; exit 2; }
+  done
+}
+
 bench_setup() {
   jar="$here/server/target/cowkv-server.jar"
   [ -f "$jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests -pl server -am package)

@@ -25,6 +25,7 @@ cport=17001
 rport=17002
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
+bench_require redis-server redis-cli java
 bench_setup
 gen="$work/fill.resp"
 awk -v n="$keys" -v s="$size" 'BEGIN{ v=sprintf("%0" s "d", 0); gsub(/0/,"v",v); for(i=0;i<n;i++){ k="key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, s, v } }' > "$gen"

@@ -26,13 +26,11 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-for t in redis-server redis-cli redis-benchmark java; do
-  command -v "$t" >/dev/null || { echo "missing $t (apt-get install redis-server redis-tools)" >&2; exit 2; }
-done
 cport=17001
 rport=17002
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
+bench_require redis-server redis-cli redis-benchmark java
 bench_setup
 
 out="$here/bench/out"
