@@ -90,7 +90,11 @@ public final class MemoryCommand {
         final long total;
         final long startup;
         final long clientsNormal;
+        /** Per database: bucket table bytes and keys. */
         final long[] tables;
+        final long[] sizes;
+        /** Databases with keys (STATS lists only those, as Redis). */
+        final int nonEmpty;
         final long overheadTotal;
         final long dataset;
         final long keys;
@@ -111,21 +115,22 @@ public final class MemoryCommand {
             clientsNormal = number(f, "mem_clients_normal");
             int n = server.keyspace.databases();
             tables = new long[n];
+            sizes = new long[n];
             long k = 0;
+            int used = 0;
             for (int i = 0; i < n; i++) {
                 Database d = server.keyspace.db(i);
                 tables[i] = d.tableBytes();
-                k += d.size();
+                sizes[i] = d.size();
+                k += sizes[i];
+                used += sizes[i] > 0 ? 1 : 0;
             }
             keys = k;
+            nonEmpty = used;
         }
 
         long netUsage() {
             return total > startup ? total - startup : 1;
-        }
-
-        long dataset() {
-            return dataset;
         }
     }
 
@@ -137,13 +142,7 @@ public final class MemoryCommand {
     private void stats(Session s, CommandArgs a) {
         Overhead o = new Overhead();
         Reply r = s.reply();
-        int dbs = 0;
-        for (int i = 0; i < o.tables.length; i++) {
-            if (server.keyspace.db(i).size() > 0) {
-                dbs++;
-            }
-        }
-        r.map(27 + dbs);
+        r.map(27 + o.nonEmpty);
         count(r, "peak.allocated", o.peak);
         count(r, "total.allocated", o.total);
         count(r, "startup.allocated", o.startup);
@@ -155,7 +154,7 @@ public final class MemoryCommand {
         count(r, "lua.caches", 0);
         count(r, "functions.caches", 0);
         for (int i = 0; i < o.tables.length; i++) {
-            if (server.keyspace.db(i).size() == 0) {
+            if (o.sizes[i] == 0) {
                 continue;
             }
             r.bulk("db." + i);
@@ -167,8 +166,8 @@ public final class MemoryCommand {
         count(r, "overhead.total", o.overheadTotal);
         count(r, "keys.count", o.keys);
         count(r, "keys.bytes-per-key", o.keys == 0 ? 0 : o.netUsage() / o.keys);
-        count(r, "dataset.bytes", o.dataset());
-        decimal(r, "dataset.percentage", (float) (o.dataset() * 100.0 / o.netUsage()));
+        count(r, "dataset.bytes", o.dataset);
+        decimal(r, "dataset.percentage", (float) (o.dataset * 100.0 / o.netUsage()));
         decimal(r, "peak.percentage", (float) (o.peak == 0 ? 100.0 : o.total * 100.0 / o.peak));
         count(r, "allocator.allocated", o.total);
         count(r, "allocator.active", o.allocatorActive);
